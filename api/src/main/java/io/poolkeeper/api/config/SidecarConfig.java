@@ -1,0 +1,145 @@
+package io.poolkeeper.api.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The file the operator renders and {@code poolkeeper sidecar --config} reads. Every field has a
+ * default so that a hand-written file only says what differs; {@link #problems()} names each bad
+ * field by its path. The field-by-field reference is {@code docs/sidecar-config.md}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record SidecarConfig(
+        String listen,
+        String admin,
+        String database,
+        String serverDatabase,
+        Endpoint primary,
+        ServerLogin server,
+        ClientAuth auth,
+        Tls tls,
+        Pool pool,
+        Timeouts timeouts,
+        Limits limits) {
+
+    public SidecarConfig {
+        listen = Objects.requireNonNullElse(listen, "127.0.0.1:6432");
+        admin = Objects.requireNonNullElse(admin, "127.0.0.1:9187");
+        serverDatabase = serverDatabase != null ? serverDatabase : database;
+        server = Objects.requireNonNullElseGet(server, () -> new ServerLogin(null, null));
+        auth = Objects.requireNonNullElseGet(auth, () -> new ClientAuth(null, null));
+        tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null));
+        pool = Objects.requireNonNullElseGet(pool, () -> new Pool(null, null, null, null, null, null, null));
+        timeouts = Objects.requireNonNullElseGet(timeouts, () -> new Timeouts(null, null));
+        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
+    }
+
+    /** The user name and password file the sidecar logs in to the servers with. */
+    public record ServerLogin(String user, String passwordFile) {
+        public ServerLogin {
+            user = Objects.requireNonNullElse(user, "postgres");
+        }
+    }
+
+    /** How clients prove who they are; {@code usersFile} lists the users allowed in. */
+    public record ClientAuth(AuthMethod method, String usersFile) {
+        public ClientAuth {
+            method = Objects.requireNonNullElse(method, AuthMethod.SCRAM_SHA_256);
+        }
+    }
+
+    /** TLS towards clients: on when both files are given (PEM certificate chain, PKCS#8 PEM key). */
+    public record Tls(String certFile, String keyFile) {
+        public boolean enabled() {
+            return certFile != null && keyFile != null;
+        }
+    }
+
+    /**
+     * One server's pool in one sidecar: HikariCP's size, idle and lifetime rules, plus retirement
+     * after {@code maxUsesPerConnection} transactions (0: never).
+     */
+    public record Pool(
+            Integer maxSize,
+            Integer minIdle,
+            Duration idleTimeout,
+            Duration maxLifetime,
+            Duration acquireTimeout,
+            Duration connectTimeout,
+            Integer maxUsesPerConnection) {
+        public Pool {
+            maxSize = Objects.requireNonNullElse(maxSize, 20);
+            minIdle = minIdle != null ? minIdle : (int) Math.ceil(maxSize * 0.25);
+            idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(30));
+            maxLifetime = Objects.requireNonNullElse(maxLifetime, Duration.ofMinutes(30));
+            acquireTimeout = Objects.requireNonNullElse(acquireTimeout, Duration.ofSeconds(2));
+            connectTimeout = Objects.requireNonNullElse(connectTimeout, Duration.ofSeconds(5));
+            maxUsesPerConnection = Objects.requireNonNullElse(maxUsesPerConnection, 7500);
+        }
+    }
+
+    /**
+     * {@code query}: a statement running longer is cancelled on the server (0: off).
+     * {@code login}: a client that has not finished logging in by then is disconnected.
+     */
+    public record Timeouts(Duration query, Duration login) {
+        public Timeouts {
+            query = Objects.requireNonNullElse(query, Duration.ZERO);
+            login = Objects.requireNonNullElse(login, Duration.ofSeconds(15));
+        }
+    }
+
+    /** Caps that keep one client, or many, from exhausting the sidecar. */
+    public record Limits(Integer maxClientConnections, Integer maxMessageBytes) {
+        public Limits {
+            maxClientConnections = Objects.requireNonNullElse(maxClientConnections, 10_000);
+            maxMessageBytes = Objects.requireNonNullElse(maxMessageBytes, 64 << 20);
+        }
+    }
+
+    /** Every problem with this config, each naming its field; empty when it can be used. */
+    public List<String> problems() {
+        List<String> out = new ArrayList<>();
+        checkAddress(out, "listen", listen);
+        checkAddress(out, "admin", admin);
+        if (database == null || database.isBlank()) out.add("database: required, the database name clients connect to");
+        if (primary == null) out.add("primary: required, the primary server as {host, port}");
+        else if (primary.port() < 1 || primary.port() > 65535) out.add("primary.port: must be 1-65535, got " + primary.port());
+        if (auth.method() != AuthMethod.TRUST && auth.usersFile() == null) {
+            out.add("auth.usersFile: required when auth.method is " + auth.method().wireName());
+        }
+        if ((tls.certFile() == null) != (tls.keyFile() == null)) out.add("tls: give both certFile and keyFile, or neither");
+        if (pool.maxSize() < 1) out.add("pool.maxSize: must be at least 1, got " + pool.maxSize());
+        if (pool.minIdle() < 0 || pool.minIdle() > pool.maxSize()) {
+            out.add("pool.minIdle: must be 0-" + pool.maxSize() + " (pool.maxSize), got " + pool.minIdle());
+        }
+        if (pool.acquireTimeout().toMillis() < 250) out.add("pool.acquireTimeout: must be at least 250ms, got " + Durations.format(pool.acquireTimeout()));
+        if (pool.connectTimeout().toMillis() < 250) out.add("pool.connectTimeout: must be at least 250ms, got " + Durations.format(pool.connectTimeout()));
+        if (pool.maxUsesPerConnection() < 0) out.add("pool.maxUsesPerConnection: must be 0 (never retire) or more, got " + pool.maxUsesPerConnection());
+        if (!pool.maxLifetime().isZero() && pool.maxLifetime().toSeconds() < 30) out.add("pool.maxLifetime: must be 0 (forever) or at least 30s, got " + Durations.format(pool.maxLifetime()));
+        if (!pool.idleTimeout().isZero() && pool.idleTimeout().toSeconds() < 10) out.add("pool.idleTimeout: must be 0 (never) or at least 10s, got " + Durations.format(pool.idleTimeout()));
+        if (timeouts.login().isZero()) out.add("timeouts.login: must be more than 0");
+        if (limits.maxClientConnections() < 1) out.add("limits.maxClientConnections: must be at least 1");
+        if (limits.maxMessageBytes() < 8192) out.add("limits.maxMessageBytes: must be at least 8192");
+        return out;
+    }
+
+    private static void checkAddress(List<String> out, String field, String value) {
+        try {
+            Endpoint.parse(value);
+        } catch (IllegalArgumentException e) {
+            out.add(field + ": " + e.getMessage());
+        }
+    }
+
+    public Endpoint listenAddress() {
+        return Endpoint.parse(listen);
+    }
+
+    public Endpoint adminAddress() {
+        return Endpoint.parse(admin);
+    }
+}

@@ -1,0 +1,79 @@
+package io.poolkeeper.api.config;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.time.Duration;
+
+/** The one YAML form of {@link SidecarConfig}, shared by the operator that writes it and the sidecar that reads it. */
+public final class SidecarConfigYaml {
+    private static final ObjectMapper MAPPER = new ObjectMapper(
+                    new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+            .registerModule(new SimpleModule("durations")
+                    .addDeserializer(Duration.class, new DurationDeserializer())
+                    .addSerializer(Duration.class, new DurationSerializer()))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private SidecarConfigYaml() {}
+
+    /** Parses YAML text; a mistake is reported with the field path and line. */
+    public static SidecarConfig parse(String yaml) {
+        try {
+            SidecarConfig config = MAPPER.readValue(yaml, SidecarConfig.class);
+            if (config == null) throw new IllegalArgumentException("the config is empty");
+            return config;
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(describe(e), e);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    public static String write(SidecarConfig config) {
+        try {
+            return MAPPER.writeValueAsString(config);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (!path.isEmpty()) path.append('.');
+            path.append(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
+        }
+        String where = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
+        Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
+        String why = cause != null ? cause.getMessage() : e.getOriginalMessage();
+        return path + where + ": " + why;
+    }
+
+    private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            return Durations.parse(p.getValueAsString());
+        }
+    }
+
+    private static final class DurationSerializer extends JsonSerializer<Duration> {
+        @Override
+        public void serialize(Duration value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(Durations.format(value));
+        }
+    }
+}
