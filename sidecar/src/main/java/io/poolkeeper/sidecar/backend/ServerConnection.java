@@ -1,0 +1,167 @@
+package io.poolkeeper.sidecar.backend;
+
+import io.poolkeeper.sidecar.protocol.ErrorFields;
+import io.poolkeeper.sidecar.protocol.FrameReader;
+import io.poolkeeper.sidecar.protocol.Messages;
+import io.poolkeeper.sidecar.protocol.Msg;
+import io.poolkeeper.sidecar.protocol.PgBuffer;
+import io.poolkeeper.sidecar.protocol.Wire;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+
+/**
+ * One physical server connection as the proxy sees it: pgjdbc's socket (used directly only while
+ * the connection is borrowed and at a ReadyForQuery boundary, so pgjdbc always finds it idle), the
+ * statements prepared on it, and the session settings applied to it.
+ *
+ * <p>Touched only by the session that has it borrowed, under that session's lock.
+ */
+public final class ServerConnection {
+    private static final int READ_BUFFER = 16 * 1024;
+
+    private final long id;
+    private final PGConnection pg;
+    private final Socket socket;
+    private final OutputStream out;
+    private final FrameReader reader;
+    private final Set<String> prepared = new HashSet<>();
+    private final Map<String, String> baseline;
+    private final Map<String, String> settings;
+    private int uses;
+
+    ServerConnection(long id, PGConnection pg, Socket socket, int maxMessageBytes) throws IOException {
+        this.id = id;
+        this.pg = pg;
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        this.reader = new FrameReader(in, READ_BUFFER, maxMessageBytes);
+        this.baseline = StartupSettings.of(pg);
+        this.settings = new HashMap<>(baseline);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public FrameReader reader() {
+        return reader;
+    }
+
+    public OutputStream out() {
+        return out;
+    }
+
+    /** Server-side names of the statements prepared (or being prepared) on this connection. */
+    public Set<String> prepared() {
+        return prepared;
+    }
+
+    /** The session settings in force on this connection, by name, as last set through the proxy. */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    public Map<String, String> baselineSettings() {
+        return baseline;
+    }
+
+    /** Counts one more transaction; true when the connection has now served {@code maxUses} (0: no limit). */
+    public boolean countUse(int maxUses) {
+        uses++;
+        return maxUses > 0 && uses >= maxUses;
+    }
+
+    /** Asks the server to cancel what this connection is running (pgjdbc's own cancel request). */
+    public void cancel() throws SQLException {
+        pg.cancelQuery();
+    }
+
+    /** Closes the socket under pgjdbc, so a blocked read returns at once; the pool then discards it. */
+    public void abort() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing is all we wanted
+        }
+    }
+
+    public String describe() {
+        return "server connection #" + id + " to " + socket.getRemoteSocketAddress();
+    }
+
+    /**
+     * Runs one simple query of the proxy's own (settings, cleanup) and reads it to ReadyForQuery.
+     * Returns the first row's text columns, or the server's error; never touches client bytes.
+     */
+    public InternalResult runInternal(String sql) throws IOException {
+        PgBuffer q = new PgBuffer(sql.length() + 16);
+        Messages.query(q, sql);
+        q.writeTo(out);
+        List<String> firstRow = null;
+        ErrorFields error = null;
+        while (reader.next()) {
+            byte type = reader.type();
+            byte[] b = reader.array();
+            int at = reader.bodyStart();
+            if (type == Msg.DATA_ROW && firstRow == null) {
+                firstRow = dataRow(b, at);
+            } else if (type == Msg.ERROR_RESPONSE && error == null) {
+                error = ErrorFields.parse(b, at, reader.bodyLength());
+            } else if (type == Msg.READY_FOR_QUERY) {
+                return new InternalResult(firstRow == null ? List.of() : firstRow, error, b[at]);
+            }
+        }
+        throw new IOException("server closed the connection during an internal query");
+    }
+
+    private static List<String> dataRow(byte[] b, int at) {
+        int columns = Wire.readShort(b, at);
+        int p = at + 2;
+        List<String> row = new ArrayList<>(columns);
+        for (int i = 0; i < columns; i++) {
+            int len = Wire.readInt(b, p);
+            p += 4;
+            if (len < 0) {
+                row.add(null);
+            } else {
+                row.add(new String(b, p, len, StandardCharsets.UTF_8));
+                p += len;
+            }
+        }
+        return row;
+    }
+
+    /** The outcome of {@link #runInternal}: the first row, the error if any, the transaction status after it. */
+    public record InternalResult(List<String> firstRow, ErrorFields error, byte status) {
+        public boolean ok() {
+            return error == null && status == 'I';
+        }
+    }
+
+    /** Settings pgjdbc put in the startup packet: what RESET ALL and DISCARD ALL return the connection to. */
+    private static final class StartupSettings {
+        static Map<String, String> of(PGConnection pg) {
+            Map<String, String> reported = pg.getParameterStatuses();
+            Map<String, String> out = new HashMap<>();
+            for (String name : List.of("client_encoding", "DateStyle", "TimeZone", "application_name")) {
+                String v = reported.get(name);
+                if (v != null) out.put(name, v);
+            }
+            out.put("extra_float_digits", "3");
+            return out;
+        }
+    }
+
+}

@@ -1,0 +1,179 @@
+package io.poolkeeper.sidecar.backend;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.poolkeeper.api.config.Endpoint;
+import io.poolkeeper.api.config.SidecarConfig;
+import io.poolkeeper.sidecar.protocol.PgError;
+import io.poolkeeper.sidecar.protocol.SqlState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.TreeMap;
+import org.postgresql.PGConnection;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connections to one server, pooled by HikariCP: it sizes, validates, idles, retires and
+ * meters them; this class adds borrowing as a {@link Lease} and retirement after a number of uses.
+ */
+public final class ServerPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerPool.class);
+
+    private final String name;
+    private final Endpoint endpoint;
+    private final HikariDataSource hikari;
+    private final int maxUses;
+    private volatile Map<String, String> reportedParameters;
+
+    public ServerPool(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry) throws IOException {
+        this.name = name;
+        this.endpoint = endpoint;
+        this.maxUses = config.pool().maxUsesPerConnection();
+        this.hikari = new HikariDataSource(hikariConfig(name, endpoint, config, registry));
+    }
+
+    private static HikariConfig hikariConfig(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry)
+            throws IOException {
+        PGSimpleDataSource pg = new PGSimpleDataSource();
+        pg.setServerNames(new String[] {endpoint.host()});
+        pg.setPortNumbers(new int[] {endpoint.port()});
+        pg.setDatabaseName(config.serverDatabase());
+        pg.setUser(config.server().user());
+        if (config.server().passwordFile() != null) {
+            pg.setPassword(readPassword(Path.of(config.server().passwordFile())));
+        }
+        int connectSeconds = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
+        pg.setConnectTimeout(connectSeconds);
+        pg.setLoginTimeout(connectSeconds);
+        pg.setApplicationName("poolkeeper");
+        pg.setSslMode("disable");
+        pg.setTcpKeepAlive(true);
+        pg.setSocketFactory(CapturingSocketFactory.class.getName());
+
+        HikariConfig h = new HikariConfig();
+        h.setPoolName(name);
+        h.setDataSource(new ServerDataSource(pg, config.limits().maxMessageBytes()));
+        h.setMaximumPoolSize(config.pool().maxSize());
+        h.setMinimumIdle(config.pool().minIdle());
+        h.setIdleTimeout(config.pool().idleTimeout().toMillis());
+        h.setMaxLifetime(config.pool().maxLifetime().toMillis());
+        h.setConnectionTimeout(config.pool().acquireTimeout().toMillis());
+        h.setValidationTimeout(Math.min(config.pool().acquireTimeout().toMillis(), 5000));
+        h.setInitializationFailTimeout(-1);
+        h.setAutoCommit(true);
+        h.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        return h;
+    }
+
+    private static String readPassword(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IOException("cannot read server.passwordFile " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * Borrows a connection, waiting up to the acquire timeout.
+     * @throws PgError 53300 when the pool stayed full, 08006 when the server cannot be reached
+     */
+    public Lease acquire() throws PgError {
+        long start = System.nanoTime();
+        try {
+            Connection c = hikari.getConnection();
+            return new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+        } catch (SQLTransientConnectionException e) {
+            throw acquireFailure(e, (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException e) {
+            throw PgError.error(SqlState.CONNECTION_FAILURE,
+                    "poolkeeper: cannot connect to server " + endpoint + " (pool \"" + name + "\"): " + e.getMessage());
+        }
+    }
+
+    private PgError acquireFailure(SQLTransientConnectionException e, long waitedMs) {
+        Throwable cause = e.getCause();
+        if (cause != null) {
+            return PgError.error(SqlState.CONNECTION_FAILURE,
+                    "poolkeeper: cannot connect to server " + endpoint + " (pool \"" + name + "\"): " + cause.getMessage());
+        }
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return PgError.error(SqlState.TOO_MANY_CONNECTIONS, String.format(
+                        "poolkeeper: no server connection free in pool \"%s\" after waiting %d ms (size %d, active %d, idle %d, waiting %d)",
+                        name, waitedMs, hikari.getMaximumPoolSize(), stats.getActiveConnections(),
+                        stats.getIdleConnections(), stats.getThreadsAwaitingConnection()))
+                .withHint("raise pool.maxSize or pool.acquireTimeout, or shorten the transactions holding connections");
+    }
+
+
+    /**
+     * The ParameterStatus values this server reports (server_version, encodings, ...), which the
+     * proxy sends to its own clients at login. Fetched once from a pooled connection.
+     */
+    public Map<String, String> reportedParameters() throws PgError {
+        Map<String, String> known = reportedParameters;
+        if (known != null) return known;
+        try (Lease lease = acquire()) {
+            Map<String, String> params = new TreeMap<>(lease.connection().unwrap(PGConnection.class).getParameterStatuses());
+            reportedParameters = params;
+            return params;
+        } catch (SQLException e) {
+            throw PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: cannot read server parameters: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Returns a leased connection to the pool, or discards it when it is broken, dirty or used up.
+     * @return true when it was retired for having served {@code maxUsesPerConnection} transactions
+     */
+    boolean giveBack(Lease lease, boolean discard) {
+        boolean usedUp = lease.server().countUse(maxUses);
+        if (discard || usedUp) {
+            if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
+            hikari.evictConnection(lease.connection());
+            return usedUp && !discard;
+        }
+        try {
+            lease.connection().close();
+        } catch (SQLException e) {
+            log.warn("returning {} to pool {} failed: {}", lease.server().describe(), name, e.getMessage());
+        }
+        return false;
+    }
+
+    public PoolStats stats() {
+        HikariPoolMXBean b = hikari.getHikariPoolMXBean();
+        if (b == null) return new PoolStats(0, 0, 0, 0);
+        return new PoolStats(b.getTotalConnections(), b.getActiveConnections(), b.getIdleConnections(), b.getThreadsAwaitingConnection());
+    }
+
+    public int maxSize() {
+        return hikari.getMaximumPoolSize();
+    }
+
+    @Override
+    public void close() {
+        hikari.close();
+    }
+
+    /** A pool's counts at one moment, as HikariCP reports them. */
+    public record PoolStats(int total, int active, int idle, int waiting) {}
+}

@@ -1,0 +1,171 @@
+package io.poolkeeper.sidecar.session;
+
+import io.poolkeeper.api.config.Endpoint;
+import io.poolkeeper.api.config.SidecarConfig;
+import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.ProxyMetrics;
+import io.poolkeeper.sidecar.admin.ServerMetrics;
+import io.poolkeeper.sidecar.auth.UserList;
+import io.poolkeeper.sidecar.backend.ServerPool;
+import io.poolkeeper.sidecar.tls.ServerTls;
+import io.poolkeeper.sidecar.protocol.Messages;
+import io.poolkeeper.sidecar.protocol.PgBuffer;
+import io.poolkeeper.sidecar.protocol.PgError;
+import io.poolkeeper.sidecar.protocol.ProtocolViolation;
+import io.poolkeeper.sidecar.protocol.SqlState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts clients and gives each a virtual thread: login, then its {@link ClientSession}.
+ * Virtual threads with blocking sockets keep one client's flow readable top to bottom; a client
+ * waiting on its socket costs a parked virtual thread, not a platform thread.
+ */
+public final class ClientListener implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClientListener.class);
+
+    private final ProxyContext ctx;
+    private final SessionRegistry registry;
+    private final ServerSocket serverSocket;
+    private final Thread acceptor;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger clients = new AtomicInteger();
+
+    /** Starts accepting clients on {@code config.listen} for the pool {@code primary}. */
+    public static ClientListener start(SidecarConfig config, ServerPool primary, UserList users, ServerTls tls,
+                                       ProxyMetrics metrics, ServerMetrics primaryMetrics) throws IOException {
+        ProxyContext ctx = new ProxyContext(config, primary, users, tls, new SessionMetrics(metrics, primaryMetrics));
+        return new ClientListener(ctx, new SessionRegistry(config.timeouts().query()), config.listenAddress());
+    }
+
+    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address) throws IOException {
+        this.ctx = ctx;
+        this.registry = registry;
+        this.serverSocket = new ServerSocket();
+        try {
+            serverSocket.setReuseAddress(true);
+            serverSocket.bind(new InetSocketAddress(address.host(), address.port()), 4096);
+        } catch (IOException e) {
+            serverSocket.close();
+            throw new IOException("listen: cannot listen on " + address + ": " + e.getMessage(), e);
+        }
+        this.acceptor = Thread.ofPlatform().daemon().name("poolkeeper-accept").start(this::acceptLoop);
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    private void acceptLoop() {
+        var threads = Thread.ofVirtual().name("poolkeeper-client-", 0);
+        while (!serverSocket.isClosed()) {
+            try {
+                Socket socket = serverSocket.accept();
+                threads.start(() -> handle(socket));
+            } catch (IOException e) {
+                if (!serverSocket.isClosed()) log.warn("accept failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void handle(Socket socket) {
+        open.add(socket);
+        ctx.metrics().clientConnected();
+        ClientState state = ClientState.LOGIN;
+        try (socket) {
+            if (clients.incrementAndGet() > ctx.config().limits().maxClientConnections()) {
+                refuse(socket.getOutputStream(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")
+                        .withHint("limits.maxClientConnections is " + ctx.config().limits().maxClientConnections()));
+                return;
+            }
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) ctx.config().timeouts().login().toMillis());
+            ClientLogin login = new ClientLogin(ctx, socket);
+            ClientLogin.Outcome outcome;
+            try {
+                outcome = login.perform();
+            } catch (PgError e) {
+                refuse(login.out(), e);
+                return;
+            } catch (ProtocolViolation e) {
+                ctx.metrics().protocolViolation();
+                refuse(login.out(), PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
+                return;
+            }
+            switch (outcome) {
+                case ClientLogin.Outcome.CancelRequested c -> registry.cancel(c.processId(), c.secretKey());
+                case ClientLogin.Outcome.LoggedIn in -> {
+                    state = ClientState.IDLE;
+                    ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
+                    serve(in.login());
+                    state = null;
+                }
+            }
+        } catch (IOException e) {
+            log.debug("client {} left during login: {}", socket.getRemoteSocketAddress(), e.toString());
+        } finally {
+            clients.decrementAndGet();
+            open.remove(socket);
+            if (state != null) ctx.metrics().clientDisconnected(state);
+        }
+    }
+
+    private void serve(ClientLogin.Login login) throws IOException {
+        login.socket().setSoTimeout(0);
+        if (login.socket() != null) open.add(login.socket());
+        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt());
+        registry.add(session);
+        try {
+            session.serve();
+        } finally {
+            registry.remove(session);
+            open.remove(login.socket());
+            login.socket().close();
+        }
+    }
+
+    private static void refuse(OutputStream out, PgError error) {
+        try {
+            PgBuffer b = new PgBuffer();
+            Messages.errorResponse(b, error);
+            b.writeTo(out);
+        } catch (IOException ignored) {
+            // the client left before hearing why
+        }
+    }
+
+    public int clientCount() {
+        return clients.get();
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // the session thread notices and ends
+            }
+        }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+}

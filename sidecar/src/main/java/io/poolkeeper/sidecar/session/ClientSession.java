@@ -1,0 +1,562 @@
+package io.poolkeeper.sidecar.session;
+
+import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.RetireReason;
+import io.poolkeeper.sidecar.backend.Lease;
+import io.poolkeeper.sidecar.backend.ServerConnection;
+import io.poolkeeper.sidecar.protocol.FrameReader;
+import io.poolkeeper.sidecar.protocol.Messages;
+import io.poolkeeper.sidecar.protocol.Msg;
+import io.poolkeeper.sidecar.protocol.PgBuffer;
+import io.poolkeeper.sidecar.protocol.PgError;
+import io.poolkeeper.sidecar.protocol.ProtocolViolation;
+import io.poolkeeper.sidecar.protocol.SqlState;
+import io.poolkeeper.sidecar.protocol.Wire;
+import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
+import io.poolkeeper.sidecar.session.ReplyTracker.Reply;
+import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.SQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logged-in client, served by one virtual thread in transaction pooling: it borrows a server
+ * connection when the client first needs one, forwards frames unchanged (renaming prepared
+ * statements on the way), and gives the connection back at the ReadyForQuery that ends the
+ * transaction. It reads the server only when the server owes an answer it will send (a Query,
+ * Sync or Flush is out) and the client has nothing more to say, which is PostgreSQL's own flow
+ * control, so a client that works against a server works here.
+ */
+final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    private static final int MAX_PREPARED_PER_SERVER = 1000;
+    private static final int IDLE_BUFFER = 8 * 1024;
+
+    private final ProxyContext ctx;
+    private final ClientLogin.Login login;
+    private final InputStream in;
+    private final OutputStream out;
+    private final FrameReader reader;
+    private final PgBuffer toClient = new PgBuffer();
+    private final PgBuffer toServer = new PgBuffer();
+    private final ReplyTracker replies = new ReplyTracker();
+    private final PreparedStatements statements = new PreparedStatements();
+    private final SessionSettings settings;
+    private final ExtendedMessages extended;
+    private final Object leaseLock = new Object();
+    final int processId;
+    final int secretKey;
+
+    private Lease lease;
+    private long leasedAtNanos;
+    private ClientState state = ClientState.IDLE;
+    private volatile boolean serverBusy;
+    private volatile long progressNanos;
+    private volatile boolean timeoutCancelSent;
+    private byte txStatus = 'I';
+    private boolean copyIn;
+    private boolean discardUntilSync;
+
+    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey) {
+        this.ctx = ctx;
+        this.login = login;
+        this.in = login.in();
+        this.out = login.out();
+        this.reader = login.reader();
+        this.settings = new SessionSettings(login.settings());
+        this.extended = new ExtendedMessages(reader);
+        this.processId = processId;
+        this.secretKey = secretKey;
+    }
+
+    String user() {
+        return login.user();
+    }
+
+    /** Greets the client and serves it until it leaves; never throws. */
+    void serve() {
+        try {
+            greet();
+            loop();
+        } catch (ProtocolViolation e) {
+            log.info("client {}: protocol violation: {}", login.peer(), e.getMessage());
+            ctx.metrics().protocolViolation();
+            sendFatal(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
+        } catch (ServerLost e) {
+            log.warn("client {}: {}", login.peer(), e.getMessage());
+            sendFatal(PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: " + e.getMessage()));
+        } catch (IOException e) {
+            log.debug("client {} gone: {}", login.peer(), e.toString());
+        } catch (PgError e) {
+            sendFatal(e);
+        } finally {
+            leaveServer();
+            ctx.metrics().clientDisconnected(state);
+        }
+    }
+
+    private void moveTo(ClientState next) {
+        ctx.metrics().clientState(state, next);
+        state = next;
+    }
+
+    private void greet() throws IOException, PgError {
+        Messages.authenticationOk(toClient);
+        Messages.parameterStatuses(toClient, ctx.parametersFor(settings.desired()));
+        Messages.backendKeyData(toClient, processId, secretKey);
+        Messages.readyForQuery(toClient, (byte) 'I');
+        toClient.writeTo(out);
+    }
+
+    private void loop() throws IOException, PgError {
+        while (true) {
+            if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage() && in.available() == 0) {
+                flushToServer();
+                readServer();
+                flushToClient();
+            } else {
+                if (!reader.hasBufferedMessage()) {
+                    flushToServer();
+                    flushToClient();
+                }
+                if (!reader.next() || !dispatch(reader.type())) return;
+            }
+        }
+    }
+
+    /** Handles one client message; false when the client said goodbye. */
+    private boolean dispatch(byte type) throws IOException, PgError {
+        if (discardUntilSync && type != Msg.SYNC && type != Msg.TERMINATE) return true;
+        switch (type) {
+            case Msg.QUERY -> onQuery();
+            case Msg.PARSE -> onParse();
+            case Msg.BIND -> onBind();
+            case Msg.DESCRIBE -> onDescribe();
+            case Msg.EXECUTE -> forward(Reply.EXECUTE);
+            case Msg.CLOSE -> onClose();
+            case Msg.SYNC -> onSync();
+            case Msg.FLUSH -> onFlush();
+            case Msg.COPY_DATA, Msg.COPY_DONE, Msg.COPY_FAIL -> onCopyData(type);
+            case Msg.FUNCTION_CALL -> forward(Reply.QUERY);
+            case Msg.TERMINATE -> { return false; }
+            default -> throw new ProtocolViolation("unknown message type '" + (char) type + "' (0x" + Integer.toHexString(type & 0xff) + ")");
+        }
+        return true;
+    }
+
+    private void onQuery() throws IOException {
+        String sql = extended.queryText();
+        Effects effects = SessionStateScanner.scan(sql);
+        if (effects.has(Effects.LISTEN)) {
+            answerError(listenUnsupported());
+            answerReadyLocally();
+            return;
+        }
+        if (!borrowServer(false)) return;
+        settings.record(effects);
+        forward(Reply.QUERY);
+    }
+
+    private void onParse() throws IOException {
+        ExtendedMessages.ParseMessage parse = extended.parse();
+        if (parse.effects().has(Effects.LISTEN)) {
+            failExtended(listenUnsupported());
+            return;
+        }
+        if (parse.name().isEmpty()) {
+            if (!borrowServer(true)) return;
+            settings.record(parse.effects());
+            forward(Reply.PARSE_UNNAMED);
+            return;
+        }
+        if (statements.contains(parse.name())) {
+            failExtended(PgError.error(SqlState.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + parse.name() + "\" already exists"));
+            return;
+        }
+        PreparedStatements.Statement s = statements.define(parse.name(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
+        if (!borrowServer(true)) return;
+        ServerConnection server = lease.server();
+        if (server.prepared().add(s.serverName())) {
+            replies.expect(Reply.parse(s.serverName(), false));
+            Messages.parse(toServer, s.serverName(), s.parseBody());
+        } else {
+            answerLocally(ExtendedMessages.PARSE_COMPLETE, false);
+        }
+    }
+
+    private void onBind() throws IOException {
+        ExtendedMessages.Target target = extended.bindTarget();
+        PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
+        if (!borrowServer(true)) return;
+        if (s == null) {
+            forward(Reply.BIND);
+            return;
+        }
+        settings.record(s.effects());
+        prepareOnServer(s);
+        replies.expect(Reply.BIND);
+        extended.writeRenamed(toServer, target, s.serverName());
+    }
+
+    private void onDescribe() throws IOException {
+        ExtendedMessages.Target target = extended.describeTarget();
+        if (!borrowServer(true)) return;
+        if (!target.isStatement()) {
+            forward(Reply.DESCRIBE_PORTAL);
+            return;
+        }
+        PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
+        if (s == null) {
+            forward(Reply.DESCRIBE_STATEMENT);
+            return;
+        }
+        prepareOnServer(s);
+        replies.expect(Reply.DESCRIBE_STATEMENT);
+        extended.writeRenamed(toServer, target, s.serverName());
+    }
+
+    private void onClose() throws IOException {
+        ExtendedMessages.Target target = extended.closeTarget();
+        if (target.isStatement() && !target.name().isEmpty()) {
+            statements.remove(target.name());
+            answerLocally(ExtendedMessages.CLOSE_COMPLETE, false);
+        } else if (lease != null) {
+            forward(Reply.CLOSE);
+        } else {
+            answerLocally(ExtendedMessages.CLOSE_COMPLETE, false);
+        }
+    }
+
+    private void onSync() throws IOException {
+        discardUntilSync = false;
+        if (lease != null) {
+            forward(Reply.SYNC);
+        } else {
+            answerReadyLocally();
+        }
+    }
+
+    private void onFlush() {
+        if (lease != null && !replies.isEmpty()) {
+            replies.flushRequested();
+            forwardUnanswered();
+        }
+    }
+
+    private void onCopyData(byte type) {
+        if (lease == null) return;
+        forwardUnanswered();
+        if (type != Msg.COPY_DATA) copyIn = false;
+    }
+
+    /** Re-prepares {@code s} on the borrowed connection when it lacks it; the client never sees that ParseComplete. */
+    private void prepareOnServer(PreparedStatements.Statement s) {
+        if (lease.server().prepared().add(s.serverName())) {
+            replies.expect(Reply.parse(s.serverName(), true));
+            Messages.parse(toServer, s.serverName(), s.parseBody());
+        }
+    }
+
+    private void forward(Reply reply) throws IOException {
+        if (!borrowServer(reply.kind() != Kind.QUERY)) return;
+        replies.expect(reply);
+        forwardUnanswered();
+    }
+
+    private void forwardUnanswered() {
+        toServer.putBytes(reader.array(), reader.messageStart(), reader.messageLength());
+    }
+
+    /**
+     * Makes sure a server connection is borrowed and carries this client's settings. When none
+     * can be had, answers the current message with the error and returns false.
+     */
+    private boolean borrowServer(boolean extendedMessage) throws IOException {
+        if (lease != null) return true;
+        Lease borrowed;
+        moveTo(ClientState.WAITING);
+        try {
+            borrowed = ctx.borrow();
+        } catch (PgError e) {
+            moveTo(ClientState.IDLE);
+            if (extendedMessage) {
+                failExtended(e);
+            } else {
+                answerError(e);
+                answerReadyLocally();
+            }
+            return false;
+        }
+        try {
+            applySettings(borrowed.server());
+        } catch (IOException | PgError e) {
+            borrowed.discard();
+            moveTo(ClientState.IDLE);
+            ctx.metrics().retired(RetireReason.BROKEN);
+            throw e instanceof PgError pe ? new ServerLost(pe.getMessage()) : new ServerLost("lost the server connection while applying settings: " + e.getMessage());
+        }
+        synchronized (leaseLock) {
+            lease = borrowed;
+        }
+        leasedAtNanos = System.nanoTime();
+        moveTo(ClientState.ACTIVE);
+        return true;
+    }
+
+    private void applySettings(ServerConnection server) throws IOException, PgError {
+        String sql = settings.applyStatement(server);
+        if (sql == null) return;
+        ServerConnection.InternalResult r = server.runInternal(sql);
+        if (!r.ok()) {
+            throw PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: cannot apply this session's settings on a server connection: "
+                    + (r.error() != null ? r.error().message() : "unexpected transaction state"));
+        }
+        settings.applied(server);
+    }
+
+    private void readServer() throws IOException {
+        FrameReader r = lease.server().reader();
+        try {
+            if (!r.next()) throw new ServerLost("the server closed the connection (" + lease.server().describe() + ")");
+        } catch (ServerLost e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
+        }
+        onServerMessage(r.type(), r);
+        while (lease != null && r.hasBufferedMessage() && r.next()) {
+            onServerMessage(r.type(), r);
+        }
+    }
+
+    private void onServerMessage(byte type, FrameReader r) throws IOException {
+        emitLocalReplies();
+        Reply head = replies.head();
+        switch (type) {
+            case Msg.NOTICE_RESPONSE, Msg.NOTIFICATION_RESPONSE, Msg.PARAMETER_STATUS -> passOn(r, head);
+            case Msg.ERROR_RESPONSE -> {
+                ctx.metrics().serverError();
+                passOn(r, null);
+                copyIn = false;
+                if (head != null && head.endsOnError()) {
+                    forgetPrepared(replies.pop());
+                    replies.dropUntilSync(this::forgetPrepared);
+                }
+            }
+            case Msg.READY_FOR_QUERY -> {
+                if (head == null || !head.endsWith(type)) throw unexpected(type, head);
+                txStatus = r.array()[r.bodyStart()];
+                copyIn = false;
+                passOn(r, head);
+                popped();
+                if (replies.isEmpty() && txStatus == 'I') releaseServer();
+            }
+            default -> {
+                if (head == null) throw unexpected(type, null);
+                if (type == Msg.COPY_IN_RESPONSE) copyIn = true;
+                passOn(r, head);
+                if (head.endsWith(type)) popped();
+            }
+        }
+    }
+
+    private void popped() {
+        Reply done = replies.pop();
+        long now = System.nanoTime();
+        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) ctx.metrics().queryDone(now - progressNanos);
+        progressNanos = now;
+        timeoutCancelSent = false;
+        emitLocalReplies();
+    }
+
+    private ServerLost unexpected(byte type, Reply head) {
+        return new ServerLost("the server sent '" + (char) type + "' while the proxy expected "
+                + (head == null ? "nothing" : "a reply to " + head.kind()) + "; the server connection is out of step and was closed");
+    }
+
+    private void passOn(FrameReader r, Reply head) {
+        if (head != null && head.swallow()) return;
+        toClient.putBytes(r.array(), r.messageStart(), r.messageLength());
+    }
+
+    private void forgetPrepared(Reply r) {
+        if (r.kind() == Kind.PARSE && r.preparedName() != null && lease != null) lease.server().prepared().remove(r.preparedName());
+    }
+
+    private void emitLocalReplies() {
+        Reply head;
+        while ((head = replies.head()) != null && head.kind() == Kind.LOCAL) {
+            replies.pop();
+            toClient.putBytes(head.local());
+        }
+    }
+
+    /** Answers the current message from the proxy itself, after every reply already owed. */
+    private void answerLocally(byte[] bytes, boolean error) {
+        if (replies.isEmpty()) toClient.putBytes(bytes);
+        else replies.expect(Reply.local(bytes, error));
+    }
+
+    private void answerError(PgError e) {
+        PgBuffer b = new PgBuffer(128);
+        Messages.errorResponse(b, e);
+        answerLocally(b.toByteArray(), true);
+    }
+
+    private void answerReadyLocally() {
+        byte status = lease == null ? (byte) 'I' : txStatus;
+        answerLocally(new byte[] {Msg.READY_FOR_QUERY, 0, 0, 0, 5, status}, false);
+    }
+
+    /** In the extended protocol an error makes the server skip to Sync; the proxy does the same for its own errors. */
+    private void failExtended(PgError e) {
+        answerError(e);
+        discardUntilSync = true;
+    }
+
+    private static PgError listenUnsupported() {
+        return PgError.error(SqlState.FEATURE_NOT_SUPPORTED, "LISTEN is not supported in transaction pooling mode")
+                .withHint("notifications need a session of their own: connect to the server directly for LISTEN");
+    }
+
+    private void flushToServer() throws IOException {
+        if (toServer.isEmpty()) return;
+        if (!serverBusy) {
+            progressNanos = System.nanoTime();
+            serverBusy = true;
+        }
+        try {
+            toServer.writeTo(lease.server().out());
+        } catch (IOException e) {
+            throw new ServerLost("cannot write to the server (" + lease.server().describe() + "): " + e.getMessage());
+        }
+    }
+
+    private void flushToClient() throws IOException {
+        toClient.writeTo(out);
+        if (lease == null) {
+            toClient.shrink(IDLE_BUFFER);
+            toServer.shrink(IDLE_BUFFER);
+        }
+    }
+
+    /** At the ReadyForQuery that ends a transaction: clean what the client left, then give the connection back. */
+    private void releaseServer() throws IOException {
+        Lease l = lease;
+        boolean discard = !cleanUp(l.server());
+        synchronized (leaseLock) {
+            lease = null;
+            serverBusy = false;
+        }
+        ctx.metrics().transactionDone(System.nanoTime() - leasedAtNanos);
+        moveTo(ClientState.IDLE);
+        giveBack(l, discard, RetireReason.DIRTY);
+    }
+
+    private void giveBack(Lease l, boolean discard, RetireReason why) {
+        if (discard) {
+            l.discard();
+            ctx.metrics().retired(why);
+        } else if (l.release()) {
+            ctx.metrics().retired(RetireReason.MAX_USES);
+        }
+    }
+
+    /** Runs the cleanup the client's statements call for; false when the connection must not be reused. */
+    private boolean cleanUp(ServerConnection server) {
+        try {
+            if (settings.needsCleanup()) {
+                boolean deallocates = settings.cleanupDeallocates();
+                ServerConnection.InternalResult r = server.runInternal(settings.cleanupStatement());
+                if (!r.ok()) {
+                    log.warn("client {}: cleaning {} failed ({}); retiring it", login.peer(), server.describe(), r.error());
+                    return false;
+                }
+                if (settings.clientDiscardedAll()) statements.clear();
+                settings.cleanedUp(r.firstRow(), server);
+                if (deallocates) server.prepared().clear();
+            }
+            if (server.prepared().size() > MAX_PREPARED_PER_SERVER) {
+                if (!server.runInternal("DEALLOCATE ALL").ok()) return false;
+                server.prepared().clear();
+            }
+            return true;
+        } catch (IOException e) {
+            log.warn("client {}: cleaning {} failed: {}", login.peer(), server.describe(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * The client is gone (or broke the protocol) while holding a connection: an idle transaction
+     * is rolled back and the connection reused; one with a statement in flight is closed, which
+     * makes the server roll it back. Either way nothing the client began stays open.
+     */
+    private void leaveServer() {
+        Lease l;
+        synchronized (leaseLock) {
+            l = lease;
+            lease = null;
+            serverBusy = false;
+        }
+        if (l == null) return;
+        ctx.metrics().clientLeftInTransaction();
+        if (!replies.isEmpty()) {
+            l.server().abort();
+            giveBack(l, true, RetireReason.BROKEN);
+            return;
+        }
+        try {
+            ServerConnection.InternalResult r = l.server().runInternal("ROLLBACK");
+            if (r.status() == 'I' && cleanUp(l.server())) {
+                giveBack(l, false, RetireReason.DIRTY);
+                return;
+            }
+        } catch (IOException e) {
+            log.debug("rollback after client {} left failed: {}", login.peer(), e.getMessage());
+        }
+        giveBack(l, true, RetireReason.BROKEN);
+    }
+
+    private void sendFatal(PgError e) {
+        try {
+            toClient.clear();
+            Messages.errorResponse(toClient, e);
+            toClient.writeTo(out);
+        } catch (IOException ignored) {
+            // the client is gone already; nothing left to tell it
+        }
+    }
+
+    /** A client's CancelRequest (or the query timeout): cancels what this session runs now, and nothing else. */
+    void cancelRunningStatement() {
+        synchronized (leaseLock) {
+            if (lease == null || !serverBusy) return;
+            try {
+                lease.server().cancel();
+            } catch (SQLException e) {
+                log.warn("cancel for client {} failed: {}", login.peer(), e.getMessage());
+            }
+        }
+    }
+
+    /** Called by the watchdog: cancels a statement that has run past the query timeout, once. */
+    void enforceQueryTimeout(long nowNanos, long timeoutNanos) {
+        if (serverBusy && !timeoutCancelSent && nowNanos - progressNanos > timeoutNanos) {
+            timeoutCancelSent = true;
+            log.info("client {}: statement ran past the query timeout; cancelling it on the server", login.peer());
+            ctx.metrics().queryTimedOut();
+            cancelRunningStatement();
+        }
+    }
+
+    /** The server went away or out of step: the client cannot know what happened to its transaction. */
+    static final class ServerLost extends IOException {
+        ServerLost(String message) {
+            super(message);
+        }
+    }
+}

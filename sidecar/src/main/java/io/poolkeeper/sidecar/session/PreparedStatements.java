@@ -1,0 +1,59 @@
+package io.poolkeeper.sidecar.session;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * One client's named prepared statements. Each maps to a server-side name derived from the
+ * statement's text and parameter types, so clients share one server-side statement per distinct
+ * query and two clients' {@code S_1} never collide; a server connection that lacks a statement
+ * has it prepared again from the Parse body kept here.
+ */
+final class PreparedStatements {
+    /** What a client's Parse asked for: the body after the name (query text and parameter types) and what running it does to the session. */
+    record Statement(String serverName, byte[] parseBody, SessionStateScanner.Effects effects) {}
+
+    private final Map<String, Statement> byClientName = new HashMap<>();
+
+    Statement get(String clientName) {
+        return byClientName.get(clientName);
+    }
+
+    boolean contains(String clientName) {
+        return byClientName.containsKey(clientName);
+    }
+
+    Statement define(String clientName, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
+        byte[] parseBody = Arrays.copyOfRange(body, from, to);
+        Statement s = new Statement(serverName(parseBody), parseBody, effects);
+        byClientName.put(clientName, s);
+        return s;
+    }
+
+    void remove(String clientName) {
+        byClientName.remove(clientName);
+    }
+
+    void clear() {
+        byClientName.clear();
+    }
+
+    int size() {
+        return byClientName.size();
+    }
+
+    /** 128 bits of SHA-256: distinct statements never share a name in practice, and it fits NAMEDATALEN. */
+    private static String serverName(byte[] parseBody) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(parseBody);
+            return "pk_" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+}

@@ -1,0 +1,106 @@
+package io.poolkeeper.sidecar;
+
+import io.poolkeeper.api.config.SidecarConfig;
+import io.poolkeeper.api.config.SidecarConfigYaml;
+import io.poolkeeper.localpg.LocalPostgres;
+import io.poolkeeper.localpg.LocalServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * A sidecar started in-process in front of a real server, with client users {@value #USER} /
+ * {@value #PASSWORD} (SCRAM by default) and the given YAML lines added to its config.
+ */
+public final class RunningSidecar implements AutoCloseable {
+    public static final String USER = "app";
+    public static final String PASSWORD = "app-secret";
+    public static final String DATABASE = "app";
+
+    private final Sidecar sidecar;
+    private final Path dir;
+
+    private RunningSidecar(Sidecar sidecar, Path dir) {
+        this.sidecar = sidecar;
+        this.dir = dir;
+    }
+
+    public static RunningSidecar start(LocalServer primary, String extraYaml) {
+        try {
+            Path dir = Files.createTempDirectory("poolkeeper-it");
+            Path serverPassword = Files.writeString(dir.resolve("server-password"), LocalPostgres.PASSWORD);
+            Path users = Files.writeString(dir.resolve("users.txt"),
+                    "\"" + USER + "\" \"" + PASSWORD + "\"\n\"other\" \"other-secret\"\n");
+            String yaml = """
+                    listen: 127.0.0.1:0
+                    admin: 127.0.0.1:0
+                    database: %s
+                    primary: {host: %s, port: %d}
+                    server: {user: %s, passwordFile: %s}
+                    """.formatted(DATABASE, primary.host(), primary.port(), LocalPostgres.USER, serverPassword);
+            if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
+            yaml += extraYaml.replace("USERS_FILE", users.toString());
+            SidecarConfig config = SidecarConfigYaml.parse(yaml);
+            if (!config.problems().isEmpty()) throw new IllegalArgumentException(config.problems().toString());
+            return new RunningSidecar(Sidecar.start(config), dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return sidecar.listenAddress().getPort();
+    }
+
+    public String jdbcUrl(String extraParameters) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE + "?sslmode=disable" + (extraParameters.isEmpty() ? "" : "&" + extraParameters);
+    }
+
+    public Connection connect() throws SQLException {
+        return connect("");
+    }
+
+    public Connection connect(String extraParameters) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", USER);
+        p.setProperty("password", PASSWORD);
+        return DriverManager.getConnection(jdbcUrl(extraParameters), p);
+    }
+
+    public Sidecar sidecar() {
+        return sidecar;
+    }
+
+    /** GETs a path on the admin port and returns status and body. */
+    public HttpResponse<String> admin(String path) {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            URI uri = URI.create("http://127.0.0.1:" + sidecar.adminAddress().getPort() + path);
+            return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sidecar.close();
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
