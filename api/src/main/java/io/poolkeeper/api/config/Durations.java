@@ -20,7 +20,12 @@ public final class Durations {
             throw new IllegalArgumentException(
                 "'" + text + "' is not a duration: write a whole number with ms, s, m or h, e.g. 2s or 500ms");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw tooLong(text);
+        }
         String unit = m.group(2);
         if (unit == null) {
             if (n != 0) {
@@ -28,12 +33,22 @@ public final class Durations {
             }
             return Duration.ZERO;
         }
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        try {
+            Duration d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+            d.toMillis(); // throws when too long for the milliseconds that format() and HikariCP work in
+            return d;
+        } catch (ArithmeticException e) {
+            throw tooLong(text);
+        }
+    }
+
+    private static IllegalArgumentException tooLong(String text) {
+        return new IllegalArgumentException("'" + text + "' is too long a duration");
     }
 
     public static String format(Duration d) {

@@ -1,14 +1,15 @@
 package io.poolkeeper.api.config;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -24,20 +25,22 @@ public final class SidecarConfigYaml {
                     .addDeserializer(Duration.class, new DurationDeserializer())
                     .addSerializer(Duration.class, new DurationSerializer()))
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private SidecarConfigYaml() {}
 
-    /** Parses YAML text; a mistake is reported with the field path and line. */
+    /** Parses YAML text; a mistake is reported with the field path and, where known, the line. */
     public static SidecarConfig parse(String yaml) {
-        try {
-            SidecarConfig config = MAPPER.readValue(yaml, SidecarConfig.class);
-            if (config == null) throw new IllegalArgumentException("the config is empty");
-            return config;
-        } catch (MismatchedInputException e) {
-            throw new IllegalArgumentException(describe(e), e);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
-            throw new IllegalArgumentException(e.getOriginalMessage(), e);
+        try (JsonParser parser = MAPPER.createParser(yaml)) {
+            JsonToken first = parser.nextToken();
+            if (first == null || first == JsonToken.VALUE_NULL) throw new IllegalArgumentException("the config is empty");
+            if (first != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("the config must be a mapping of fields (name: value), e.g. database: app");
+            }
+            return MAPPER.readValue(parser, SidecarConfig.class);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException(YamlProblem.describe(e), e);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -51,21 +54,10 @@ public final class SidecarConfigYaml {
         }
     }
 
-    private static String describe(MismatchedInputException e) {
-        StringBuilder path = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (!path.isEmpty()) path.append('.');
-            path.append(ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]");
-        }
-        String where = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
-        Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : null;
-        String why = cause != null ? cause.getMessage() : e.getOriginalMessage();
-        return path + where + ": " + why;
-    }
-
     private static final class DurationDeserializer extends JsonDeserializer<Duration> {
         @Override
         public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (!p.currentToken().isScalarValue()) return (Duration) ctx.handleUnexpectedToken(Duration.class, p);
             return Durations.parse(p.getValueAsString());
         }
     }

@@ -1,0 +1,45 @@
+package io.poolkeeper.sidecar.cli;
+
+import static java.util.Map.entry;
+
+import java.util.Map;
+
+/**
+ * Adds the flag that sets a field to a config problem ({@code pool.maxSize: ...} becomes
+ * {@code pool.maxSize (--pool-size): ...}), so whoever runs the sidecar with flags alone sees
+ * what to change.
+ */
+final class FlagHints {
+    static final Map<String, String> FLAG_BY_FIELD = Map.ofEntries(
+            entry("listen", "--listen"),
+            entry("admin", "--admin"),
+            entry("database", "--database"),
+            entry("serverDatabase", "--server-database"),
+            entry("primary", "--primary"),
+            entry("primary.host", "--primary"),
+            entry("primary.port", "--primary"),
+            entry("server.user", "--server-user"),
+            entry("server.passwordFile", "--server-password-file"),
+            entry("auth.method", "--auth"),
+            entry("auth.usersFile", "--users-file"),
+            entry("tls", "--tls-cert, --tls-key"),
+            entry("tls.certFile", "--tls-cert"),
+            entry("tls.keyFile", "--tls-key"),
+            entry("pool.maxSize", "--pool-size"),
+            entry("pool.minIdle", "--min-idle"),
+            entry("pool.idleTimeout", "--idle-timeout"),
+            entry("pool.maxLifetime", "--max-lifetime"),
+            entry("pool.acquireTimeout", "--acquire-timeout"),
+            entry("pool.maxUsesPerConnection", "--max-uses"),
+            entry("timeouts.query", "--query-timeout"));
+
+    private FlagHints() {}
+
+    /** {@code problem} as {@link io.poolkeeper.api.config.SidecarConfig#problems()} words it: {@code field: why}. */
+    static String annotate(String problem) {
+        int colon = problem.indexOf(": ");
+        if (colon < 0) return problem;
+        String flag = FLAG_BY_FIELD.get(problem.substring(0, colon));
+        return flag == null ? problem : problem.substring(0, colon) + " (" + flag + ")" + problem.substring(colon);
+    }
+}
