@@ -118,6 +118,9 @@ final class ClientLogin {
             writeRaw('N');
             return;
         }
+        if (in.available() > 0) {
+            throw new ProtocolViolation("received unencrypted data after SSLRequest");
+        }
         writeRaw('S');
         var tlsSocket = ctx.tls().upgrade(socket);
         socket = tlsSocket;
