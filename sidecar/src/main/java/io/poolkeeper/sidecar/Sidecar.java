@@ -97,7 +97,7 @@ public final class Sidecar implements AutoCloseable {
         for (ClientState state : ClientState.values()) clients.put(state.tagValue(), metrics.clients(state));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("database", config.database());
-        out.put("listen", listenAddress().toString());
+        out.put("listen", listenAddress().getAddress().getHostAddress() + ":" + listenAddress().getPort());
         out.put("clients", clients);
         out.put("pools", Map.of("primary", pool));
         return out;
