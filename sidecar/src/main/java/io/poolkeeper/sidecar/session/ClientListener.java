@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ClientListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientListener.class);
 
+    /** Closing a TLS socket waits for the client's close_notify; a client that never sends one must not hold the thread. */
+    private static final int CLOSE_WAIT_MILLIS = 1000;
+
     private final ProxyContext ctx;
     private final SessionRegistry registry;
     private final ServerSocket serverSocket;
@@ -128,6 +131,7 @@ public final class ClientListener implements AutoCloseable {
         } finally {
             registry.remove(session);
             open.remove(login.socket());
+            login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
             login.socket().close();
         }
     }

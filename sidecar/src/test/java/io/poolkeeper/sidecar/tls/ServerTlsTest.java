@@ -37,7 +37,7 @@ class ServerTlsTest {
     void whenClientTrustsTheCertificateThenTls13HandshakeCarriesData(String keyType) throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        selfSigned(keyType, cert, key);
+        TestCertificates.selfSigned(keyType, cert, key);
         assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
 
         SSLSession session = handshake(ServerTls.fromPem(cert, key), cert, "TLSv1.3", "TLSv1.2");
@@ -50,7 +50,7 @@ class ServerTlsTest {
     void whenClientOnlySpeaksTls12ThenHandshakeStillSucceeds() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        selfSigned("rsa:2048", cert, key);
+        TestCertificates.selfSigned("rsa:2048", cert, key);
 
         SSLSession session = handshake(ServerTls.fromPem(cert, key), cert, "TLSv1.2");
 
@@ -61,9 +61,9 @@ class ServerTlsTest {
     void whenKeyIsPkcs1ThenErrorSaysHowToConvert() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        selfSigned("rsa:2048", cert, key);
+        TestCertificates.selfSigned("rsa:2048", cert, key);
         Path pkcs1 = dir.resolve("rsa.pem");
-        openssl("rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
+        TestCertificates.openssl("rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
         assertThat(Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
 
         assertThatThrownBy(() -> ServerTls.fromPem(cert, pkcs1))
@@ -77,9 +77,9 @@ class ServerTlsTest {
     void whenKeyIsEncryptedThenErrorSaysHowToConvert() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        selfSigned("ec", cert, key);
+        TestCertificates.selfSigned("ec", cert, key);
         Path encrypted = dir.resolve("encrypted.pem");
-        openssl("pkcs8", "-topk8", "-in", key.toString(), "-out", encrypted.toString(), "-passout", "pass:secret");
+        TestCertificates.openssl("pkcs8", "-topk8", "-in", key.toString(), "-out", encrypted.toString(), "-passout", "pass:secret");
 
         assertThatThrownBy(() -> ServerTls.fromPem(cert, encrypted))
                 .isInstanceOf(IOException.class)
@@ -90,9 +90,9 @@ class ServerTlsTest {
     @Test
     void whenKeyBelongsToAnotherCertificateThenErrorSaysSo() throws Exception {
         Path cert = dir.resolve("cert.pem");
-        selfSigned("rsa:2048", cert, dir.resolve("key.pem"));
+        TestCertificates.selfSigned("rsa:2048", cert, dir.resolve("key.pem"));
         Path otherKey = dir.resolve("other-key.pem");
-        selfSigned("rsa:2048", dir.resolve("other-cert.pem"), otherKey);
+        TestCertificates.selfSigned("rsa:2048", dir.resolve("other-cert.pem"), otherKey);
 
         assertThatThrownBy(() -> ServerTls.fromPem(cert, otherKey))
                 .isInstanceOf(IOException.class)
@@ -103,9 +103,9 @@ class ServerTlsTest {
     @Test
     void whenKeyTypeDiffersFromCertificateThenErrorSaysSo() throws Exception {
         Path cert = dir.resolve("cert.pem");
-        selfSigned("rsa:2048", cert, dir.resolve("key.pem"));
+        TestCertificates.selfSigned("rsa:2048", cert, dir.resolve("key.pem"));
         Path ecKey = dir.resolve("ec-key.pem");
-        selfSigned("ec", dir.resolve("ec-cert.pem"), ecKey);
+        TestCertificates.selfSigned("ec", dir.resolve("ec-cert.pem"), ecKey);
 
         assertThatThrownBy(() -> ServerTls.fromPem(cert, ecKey))
                 .isInstanceOf(IOException.class)
@@ -116,7 +116,7 @@ class ServerTlsTest {
     void whenFilesAreMissingOrNotPemThenErrorNamesTheFile() throws Exception {
         Path cert = dir.resolve("cert.pem");
         Path key = dir.resolve("key.pem");
-        selfSigned("ec", cert, key);
+        TestCertificates.selfSigned("ec", cert, key);
         Path missing = dir.resolve("missing.pem");
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a pem file\n");
 
@@ -175,22 +175,5 @@ class ServerTlsTest {
         try (InputStream in = Files.newInputStream(cert)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
-    }
-
-    private static void selfSigned(String keyType, Path cert, Path key) throws Exception {
-        List<String> args = new ArrayList<>(List.of("req", "-x509", "-newkey", keyType));
-        if (keyType.equals("ec")) args.addAll(List.of("-pkeyopt", "ec_paramgen_curve:P-256"));
-        args.addAll(List.of("-nodes", "-days", "1", "-subj", "/CN=localhost",
-                "-keyout", key.toString(), "-out", cert.toString()));
-        openssl(args.toArray(String[]::new));
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("openssl %s: %s", String.join(" ", args), output).isZero();
     }
 }
