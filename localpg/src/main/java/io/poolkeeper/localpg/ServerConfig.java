@@ -32,6 +32,8 @@ final class ServerConfig {
                 wal_writer_delay = 10ms
                 # Fresh replay positions in pg_stat_replication, so lag is visible within a second.
                 wal_receiver_status_interval = 1s
+                # A replica reconnects to a restarted primary this soon rather than after 5 s.
+                wal_retrieve_retry_interval = 200ms
                 jit = off
                 """.formatted(quoted(socketDirectory.toString()), maxConnections, sharedBuffersKb);
     }
