@@ -1,5 +1,7 @@
 package io.poolkeeper.cli;
 
+import io.poolkeeper.cli.sandbox.SandboxCommand;
+import io.poolkeeper.sidecar.cli.SidecarCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Poolkeeper.Version.class,
         description = "Connection pooling for PostgreSQL on Kubernetes.",
-        subcommands = {})
+        subcommands = {SidecarCommand.class, SandboxCommand.class})
 public final class Poolkeeper implements Callable<Integer> {
 
     @Spec

@@ -1,0 +1,161 @@
+package io.poolkeeper.cli.sandbox;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A short read/write workload through the sandbox's sidecar, from several clients at once, that
+ * checks every answer and says what it saw. The first thing a newcomer runs, so each line is a
+ * check a person can read.
+ */
+public final class SmokeWorkload {
+    private static final int CLIENTS = 8;
+    private static final int ORDERS_PER_CLIENT = 50;
+
+    private final Sandbox sandbox;
+    private final PrintWriter out;
+    private int failures;
+
+    public SmokeWorkload(Sandbox sandbox, PrintWriter out) {
+        this.sandbox = sandbox;
+        this.out = out;
+    }
+
+    /** Runs every check; true when all passed. */
+    public boolean run() {
+        check("create a table through the sidecar", this::createTable);
+        check(CLIENTS + " clients write " + CLIENTS * ORDERS_PER_CLIENT + " orders in transactions, with prepared statements", this::concurrentWrites);
+        check("every order is there, read back through the sidecar", this::readBack);
+        check("the write reached the replica by streaming replication", this::replicaSeesIt);
+        check("a failed transaction leaves nothing behind", this::rollback);
+        check("the admin port reports transactions in /metrics and is ready", this::metrics);
+        out.println(failures == 0 ? "smoke: all checks passed" : "smoke: " + failures + " check(s) failed");
+        out.flush();
+        return failures == 0;
+    }
+
+    private void check(String what, Callable<String> step) {
+        try {
+            String seen = step.call();
+            out.println("  ok    " + what + (seen.isEmpty() ? "" : ": " + seen));
+        } catch (Exception | AssertionError e) {
+            failures++;
+            out.println("  FAIL  " + what + ": " + e.getMessage());
+        }
+        out.flush();
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(sandbox.jdbcUrl(), Sandbox.USER, Sandbox.PASSWORD);
+    }
+
+    private String createTable() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("drop table if exists smoke_orders");
+            s.execute("create table smoke_orders (id bigserial primary key, client int not null, amount numeric(10,2) not null)");
+        }
+        return "";
+    }
+
+    private String concurrentWrites() throws Exception {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int client = 0; client < CLIENTS; client++) {
+                int id = client;
+                done.add(pool.submit(() -> writeOrders(id)));
+            }
+            int total = 0;
+            for (Future<Integer> f : done) total += f.get();
+            require(total == CLIENTS * ORDERS_PER_CLIENT, "wrote " + total + " orders");
+            return total + " committed";
+        }
+    }
+
+    private int writeOrders(int client) throws SQLException {
+        try (Connection c = DriverManager.getConnection(sandbox.jdbcUrl() + "&prepareThreshold=1", Sandbox.USER, Sandbox.PASSWORD);
+             PreparedStatement insert = c.prepareStatement("insert into smoke_orders (client, amount) values (?, ?)")) {
+            c.setAutoCommit(false);
+            int written = 0;
+            for (int i = 0; i < ORDERS_PER_CLIENT; i++) {
+                insert.setInt(1, client);
+                insert.setBigDecimal(2, java.math.BigDecimal.valueOf(i, 2));
+                written += insert.executeUpdate();
+                if (i % 10 == 9) c.commit();
+            }
+            c.commit();
+            return written;
+        }
+    }
+
+    private String readBack() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select count(*), count(distinct client), sum(amount) from smoke_orders")) {
+            rs.next();
+            long expectedSum = (long) CLIENTS * (ORDERS_PER_CLIENT - 1) * ORDERS_PER_CLIENT / 2;
+            require(rs.getInt(1) == CLIENTS * ORDERS_PER_CLIENT, "found " + rs.getInt(1) + " orders");
+            require(rs.getInt(2) == CLIENTS, "found " + rs.getInt(2) + " clients");
+            require(rs.getBigDecimal(3).movePointRight(2).longValueExact() == expectedSum, "sum was " + rs.getBigDecimal(3));
+            return rs.getInt(1) + " orders from " + rs.getInt(2) + " clients, sum " + rs.getBigDecimal(3);
+        }
+    }
+
+    private String replicaSeesIt() {
+        var replica = sandbox.postgres().replica();
+        replica.awaitCaughtUpWith(sandbox.postgres().primary(), java.time.Duration.ofSeconds(10));
+        String count = replica.sql("select count(*) from smoke_orders");
+        require(count.equals(String.valueOf(CLIENTS * ORDERS_PER_CLIENT)), "replica has " + count + " orders");
+        return "replica " + replica.host() + ":" + replica.port() + " has " + count;
+    }
+
+    private String rollback() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("insert into smoke_orders (client, amount) values (-1, 1)");
+            try {
+                s.execute("insert into smoke_orders (client, amount) values (-1, 'not a number')");
+                throw new AssertionError("the bad insert was accepted");
+            } catch (SQLException e) {
+                require(e.getSQLState().equals("22P02"), "got SQLSTATE " + e.getSQLState());
+            }
+            c.rollback();
+            try (ResultSet rs = s.executeQuery("select count(*) from smoke_orders where client = -1")) {
+                rs.next();
+                require(rs.getInt(1) == 0, rs.getInt(1) + " rows survived the rollback");
+            }
+            c.commit();
+            return "SQLSTATE 22P02 reported, nothing kept";
+        }
+    }
+
+    private String metrics() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(sandbox.adminUrl("/readyz"))).build(), HttpResponse.BodyHandlers.ofString());
+            require(ready.statusCode() == 200, "/readyz answered " + ready.statusCode() + ": " + ready.body());
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(sandbox.adminUrl("/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String line = metrics.lines().filter(l -> l.startsWith("poolkeeper_transactions_total{")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no poolkeeper_transactions_total in /metrics"));
+            double transactions = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            require(transactions >= CLIENTS, "only " + transactions + " transactions counted");
+            return (long) transactions + " transactions counted";
+        }
+    }
+
+    private static void require(boolean condition, String otherwise) {
+        if (!condition) throw new AssertionError(otherwise);
+    }
+}
