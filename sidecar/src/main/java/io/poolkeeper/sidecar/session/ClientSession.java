@@ -16,7 +16,6 @@ import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
 import io.poolkeeper.sidecar.session.ReplyTracker.Reply;
 import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -37,7 +36,6 @@ final class ClientSession {
 
     private final ProxyContext ctx;
     private final ClientLogin.Login login;
-    private final InputStream in;
     private final OutputStream out;
     private final FrameReader reader;
     private final PgBuffer toClient = new PgBuffer();
@@ -63,7 +61,6 @@ final class ClientSession {
     ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey) {
         this.ctx = ctx;
         this.login = login;
-        this.in = login.in();
         this.out = login.out();
         this.reader = login.reader();
         this.settings = new SessionSettings(login.settings());
@@ -113,7 +110,7 @@ final class ClientSession {
 
     private void loop() throws IOException, PgError {
         while (true) {
-            if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage() && in.available() == 0) {
+            if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage()) {
                 flushToServer();
                 readServer();
                 flushToClient();

@@ -19,12 +19,29 @@ import java.util.Set;
 final class SessionSettings {
     private final Map<String, String> startup;
     private final Map<String, String> desired;
+    private Snapshot snapshot;
     private final Set<String> touched = new LinkedHashSet<>();
     private int pendingEffects;
 
     SessionSettings(Map<String, String> startupSettings) {
         this.startup = Map.copyOf(startupSettings);
         this.desired = new HashMap<>(startupSettings);
+        this.snapshot = new Snapshot(desired);
+    }
+
+    /**
+     * The desired settings, frozen, with their hash kept: a server connection remembers the
+     * snapshot it was last brought to, so the common case (clients with the same settings taking
+     * turns) costs one hash comparison per borrow instead of a diff.
+     */
+    record Snapshot(Map<String, String> settings, int hash) {
+        Snapshot(Map<String, String> settings) {
+            this(Map.copyOf(settings), settings.hashCode());
+        }
+
+        boolean sameAs(Object other) {
+            return other instanceof Snapshot s && (s == this || (s.hash == hash && s.settings.equals(settings)));
+        }
     }
 
     Map<String, String> desired() {
@@ -39,6 +56,7 @@ final class SessionSettings {
 
     /** SQL that makes {@code server} carry this client's settings, or null when it already does. */
     String applyStatement(ServerConnection server) {
+        if (snapshot.sameAs(server.syncedTo())) return null;
         Map<String, String> current = server.settings();
         List<String> sets = new ArrayList<>();
         List<String> resets = new ArrayList<>();
@@ -63,6 +81,7 @@ final class SessionSettings {
             if (!desired.containsKey(name)) current.put(name, value);
         });
         current.putAll(desired);
+        server.syncedTo(snapshot);
     }
 
     boolean needsCleanup() {
@@ -136,6 +155,8 @@ final class SessionSettings {
             onServer.clear();
             onServer.putAll(server.baselineSettings());
         }
+        server.syncedTo(null);
+        snapshot = new Snapshot(desired);
         touched.clear();
         pendingEffects = 0;
     }

@@ -34,7 +34,11 @@ public final class SessionStateScanner {
 
     private SessionStateScanner() {}
 
+    /** Leading keywords of the statements that can change session state; anything else cannot. */
+    private static final String[] SESSION_KEYWORDS = {"set", "reset", "discard", "create", "declare", "prepare", "listen"};
+
     public static Effects scan(String sql) {
+        if (!mayChangeSession(sql)) return Effects.NONE;
         int flags = 0;
         List<String> touched = null;
         int p = 0;
@@ -59,6 +63,22 @@ public final class SessionStateScanner {
         }
         if (flags == 0) return Effects.NONE;
         return new Effects(flags, touched == null ? List.of() : touched);
+    }
+
+    /**
+     * The per-query fast path: a single statement (no ';' before its end) whose first word is not
+     * a session keyword and that names no advisory lock is known to change nothing, found without
+     * allocating. Everything else gets the full scan.
+     */
+    private static boolean mayChangeSession(String sql) {
+        int n = sql.length();
+        int p = 0;
+        while (p < n && Character.isWhitespace(sql.charAt(p))) p++;
+        if (p + 1 < n && (sql.startsWith("--", p) || sql.startsWith("/*", p))) return true;
+        for (String keyword : SESSION_KEYWORDS) {
+            if (sql.regionMatches(true, p, keyword, 0, keyword.length())) return true;
+        }
+        return sql.indexOf(';') >= 0 || containsIgnoreCase(sql, p, n, "advisory_lock");
     }
 
     private record StatementEffect(int flags, String setting, List<String> settings) {
