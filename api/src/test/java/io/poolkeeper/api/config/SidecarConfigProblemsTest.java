@@ -22,7 +22,8 @@ class SidecarConfigProblemsTest {
 
     @Test
     void whenNothingIsGivenThenDatabasePrimaryAndUsersFileAreRequired() {
-        assertThat(new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null).problems())
+        assertThat(new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null).problems())
                 .containsExactly(
                         "database: required, the database name clients connect to",
                         "primary: required, the primary server as {host, port}",

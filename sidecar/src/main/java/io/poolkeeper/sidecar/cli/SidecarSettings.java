@@ -22,7 +22,8 @@ final class SidecarSettings {
 
     static SidecarConfig resolve(Optional<SidecarConfig> file, SidecarFlags flags) {
         SidecarConfig base = file.orElseGet(
-                () -> new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null));
+                () -> new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null,
+                        null, null, null, null, null, null, null));
         return new SidecarConfig(
                 flags.listen != null ? flags.listen.toString() : base.listen(),
                 flags.admin != null ? flags.admin.toString() : base.admin(),
@@ -36,7 +37,14 @@ final class SidecarSettings {
                 new Tls(or(flags.tlsCert, base.tls().certFile()), or(flags.tlsKey, base.tls().keyFile())),
                 pool(base.pool(), flags),
                 new Timeouts(or(flags.queryTimeout, base.timeouts().query()), base.timeouts().login()),
-                base.limits());
+                base.limits(),
+                base.replicas(),
+                base.listenReadOnly(),
+                base.routing(),
+                base.probe(),
+                base.circuitBreaker(),
+                base.monitoring(),
+                base.shutdownGrace());
     }
 
     private static String serverDatabase(SidecarConfig base, SidecarFlags flags) {

@@ -40,7 +40,8 @@ class SidecarSettingsTest {
         SidecarConfig config = resolve(Optional.empty(), "--primary", "127.0.0.1:5432", "--database", "app");
 
         assertThat(config).isEqualTo(new SidecarConfig(
-                null, null, "app", null, new Endpoint("127.0.0.1", 5432), null, null, null, null, null, null));
+                null, null, "app", null, new Endpoint("127.0.0.1", 5432), null, null, null, null, null, null,
+                null, null, null, null, null, null, null));
         assertThat(config.serverDatabase()).isEqualTo("app");
         assertThat(config.pool().maxSize()).isEqualTo(20);
     }
