@@ -76,6 +76,20 @@ public final class RunningSidecar implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(extraParameters), p);
     }
 
+    /** Waits until the sidecar's probe has found the primary, so meters and status carry its role. */
+    public static void awaitPrimaryProbed(RunningSidecar proxy) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!proxy.admin("/status").body().replaceAll("\\s+", "").contains("\"role\":\"primary\"")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the primary was never probed: " + proxy.admin("/status").body());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     public Sidecar sidecar() {
         return sidecar;
     }

@@ -17,6 +17,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -35,6 +37,7 @@ public final class ServerPool implements AutoCloseable {
     private final HikariDataSource hikari;
     private final int maxUses;
     private volatile Map<String, String> reportedParameters;
+    private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
 
     public ServerPool(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry) throws IOException {
         this.name = name;
@@ -76,7 +79,7 @@ public final class ServerPool implements AutoCloseable {
         return h;
     }
 
-    private static String readPassword(Path file) throws IOException {
+    public static String readPassword(Path file) throws IOException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
@@ -100,7 +103,9 @@ public final class ServerPool implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Connection c = hikari.getConnection();
-            return new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            lent.add(lease);
+            return lease;
         } catch (SQLTransientConnectionException e) {
             throw acquireFailure(e, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
@@ -145,6 +150,7 @@ public final class ServerPool implements AutoCloseable {
      * @return true when it was retired for having served {@code maxUsesPerConnection} transactions
      */
     boolean giveBack(Lease lease, boolean discard) {
+        lent.remove(lease);
         boolean usedUp = lease.server().countUse(maxUses);
         if (discard || usedUp) {
             if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
@@ -157,6 +163,33 @@ public final class ServerPool implements AutoCloseable {
             log.warn("returning {} to pool {} failed: {}", lease.server().describe(), name, e.getMessage());
         }
         return false;
+    }
+
+    /** Closes idle connections now and in-use ones when returned: the server went away. */
+    public void evictIdle() {
+        HikariPoolMXBean b = hikari.getHikariPoolMXBean();
+        if (b != null) b.softEvictConnections();
+    }
+
+    /**
+     * Cuts every connection lent out now (their clients get a connection failure) and evicts the
+     * rest: the server was fenced, and no transaction may go on there.
+     */
+    public void abortLent() {
+        for (Lease lease : lent) lease.server().abort();
+        evictIdle();
+    }
+
+    /** Resizes the pool in place (HikariCP applies it to the live pool). */
+    public void resize(int maxSize, int minIdle) {
+        var mx = hikari.getHikariConfigMXBean();
+        if (maxSize >= mx.getMaximumPoolSize()) {
+            mx.setMaximumPoolSize(maxSize);
+            mx.setMinimumIdle(minIdle);
+        } else {
+            mx.setMinimumIdle(minIdle);
+            mx.setMaximumPoolSize(maxSize);
+        }
     }
 
     public PoolStats stats() {

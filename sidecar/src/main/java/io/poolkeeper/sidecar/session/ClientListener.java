@@ -4,9 +4,8 @@ import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.admin.ClientState;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
-import io.poolkeeper.sidecar.admin.ServerMetrics;
 import io.poolkeeper.sidecar.auth.UserList;
-import io.poolkeeper.sidecar.backend.ServerPool;
+import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.PgBuffer;
@@ -18,6 +17,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,21 +38,38 @@ public final class ClientListener implements AutoCloseable {
 
     private final ProxyContext ctx;
     private final SessionRegistry registry;
+    private final boolean readOnly;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
 
-    /** Starts accepting clients on {@code config.listen} for the pool {@code primary}. */
-    public static ClientListener start(SidecarConfig config, ServerPool primary, UserList users, ServerTls tls,
-                                       ProxyMetrics metrics, ServerMetrics primaryMetrics) throws IOException {
-        ProxyContext ctx = new ProxyContext(config, primary, users, tls, new SessionMetrics(metrics, primaryMetrics));
-        return new ClientListener(ctx, new SessionRegistry(config.timeouts().query()), config.listenAddress());
+    /**
+     * Starts accepting clients on {@code config.listen} and, when configured, on
+     * {@code config.listenReadOnly}, where every transaction is a read.
+     */
+    public static List<ClientListener> start(SidecarConfig config, Routes routes, UserList users, ServerTls tls,
+                                             ProxyMetrics metrics) throws IOException {
+        ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics));
+        SessionRegistry registry = new SessionRegistry(config.timeouts().query());
+        List<ClientListener> listeners = new ArrayList<>();
+        try {
+            listeners.add(new ClientListener(ctx, registry, config.listenAddress(), false));
+            if (config.listenReadOnly() != null) {
+                listeners.add(new ClientListener(ctx, registry, Endpoint.parse(config.listenReadOnly()), true));
+            }
+        } catch (IOException e) {
+            for (ClientListener l : listeners) l.close();
+            registry.close();
+            throw e;
+        }
+        return listeners;
     }
 
-    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address) throws IOException {
+    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address, boolean readOnly) throws IOException {
         this.ctx = ctx;
         this.registry = registry;
+        this.readOnly = readOnly;
         this.serverSocket = new ServerSocket();
         try {
             serverSocket.setReuseAddress(true);
@@ -124,7 +142,8 @@ public final class ClientListener implements AutoCloseable {
     private void serve(ClientLogin.Login login) throws IOException {
         login.socket().setSoTimeout(0);
         if (login.socket() != null) open.add(login.socket());
-        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt());
+        if (readOnly) login = login.withSetting("default_transaction_read_only", "on");
+        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly);
         registry.add(session);
         try {
             session.serve();

@@ -4,6 +4,7 @@ import io.poolkeeper.sidecar.admin.ClientState;
 import io.poolkeeper.sidecar.admin.RetireReason;
 import io.poolkeeper.sidecar.backend.Lease;
 import io.poolkeeper.sidecar.backend.ServerConnection;
+import io.poolkeeper.sidecar.health.ServerState;
 import io.poolkeeper.sidecar.protocol.FrameReader;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.Msg;
@@ -11,7 +12,8 @@ import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.ProtocolViolation;
 import io.poolkeeper.sidecar.protocol.SqlState;
-import io.poolkeeper.sidecar.protocol.Wire;
+import io.poolkeeper.sidecar.route.ReadContext;
+import io.poolkeeper.sidecar.route.StatementClassifier;
 import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
 import io.poolkeeper.sidecar.session.ReplyTracker.Reply;
 import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
@@ -48,8 +50,13 @@ final class ClientSession {
     final int processId;
     final int secretKey;
 
+    private final ReadContext readContext = new ReadContext();
+    private final boolean readOnlyListener;
     private Lease lease;
+    private ServerState leasedServer;
+    private boolean leaseIsWrite;
     private long leasedAtNanos;
+    private String lastStatement;
     private ClientState state = ClientState.IDLE;
     private volatile boolean serverBusy;
     private volatile long progressNanos;
@@ -58,8 +65,9 @@ final class ClientSession {
     private boolean copyIn;
     private boolean discardUntilSync;
 
-    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey) {
+    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener) {
         this.ctx = ctx;
+        this.readOnlyListener = readOnlyListener;
         this.login = login;
         this.out = login.out();
         this.reader = login.reader();
@@ -84,6 +92,7 @@ final class ClientSession {
             sendFatal(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
         } catch (ServerLost e) {
             log.warn("client {}: {}", login.peer(), e.getMessage());
+            if (leasedServer != null) leasedServer.breaker().recordFailure();
             sendFatal(PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: " + e.getMessage()));
         } catch (IOException e) {
             log.debug("client {} gone: {}", login.peer(), e.toString());
@@ -152,7 +161,8 @@ final class ClientSession {
             answerReadyLocally();
             return;
         }
-        if (!borrowServer(false)) return;
+        if (!borrowServer(false, sql)) return;
+        lastStatement = sql;
         settings.record(effects);
         forward(Reply.QUERY);
     }
@@ -164,7 +174,8 @@ final class ClientSession {
             return;
         }
         if (parse.name().isEmpty()) {
-            if (!borrowServer(true)) return;
+            if (!borrowServer(true, parse.query())) return;
+            lastStatement = parse.query();
             settings.record(parse.effects());
             forward(Reply.PARSE_UNNAMED);
             return;
@@ -173,8 +184,8 @@ final class ClientSession {
             failExtended(PgError.error(SqlState.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + parse.name() + "\" already exists"));
             return;
         }
-        PreparedStatements.Statement s = statements.define(parse.name(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
-        if (!borrowServer(true)) return;
+        PreparedStatements.Statement s = statements.define(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
+        if (!borrowServer(true, parse.query())) return;
         ServerConnection server = lease.server();
         if (server.prepared().add(s.serverName())) {
             replies.expect(Reply.parse(s.serverName(), false));
@@ -187,11 +198,12 @@ final class ClientSession {
     private void onBind() throws IOException {
         ExtendedMessages.Target target = extended.bindTarget();
         PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
-        if (!borrowServer(true)) return;
+        if (!borrowServer(true, s == null ? null : s.query())) return;
         if (s == null) {
             forward(Reply.BIND);
             return;
         }
+        lastStatement = s.query();
         settings.record(s.effects());
         prepareOnServer(s);
         replies.expect(Reply.BIND);
@@ -200,12 +212,12 @@ final class ClientSession {
 
     private void onDescribe() throws IOException {
         ExtendedMessages.Target target = extended.describeTarget();
-        if (!borrowServer(true)) return;
+        PreparedStatements.Statement s = target.isStatement() && !target.name().isEmpty() ? statements.get(target.name()) : null;
+        if (!borrowServer(true, s == null ? null : s.query())) return;
         if (!target.isStatement()) {
             forward(Reply.DESCRIBE_PORTAL);
             return;
         }
-        PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
         if (s == null) {
             forward(Reply.DESCRIBE_STATEMENT);
             return;
@@ -258,7 +270,7 @@ final class ClientSession {
     }
 
     private void forward(Reply reply) throws IOException {
-        if (!borrowServer(reply.kind() != Kind.QUERY)) return;
+        if (!borrowServer(reply.kind() != Kind.QUERY, null)) return;
         replies.expect(reply);
         forwardUnanswered();
     }
@@ -268,15 +280,22 @@ final class ClientSession {
     }
 
     /**
-     * Makes sure a server connection is borrowed and carries this client's settings. When none
+     * Makes sure a server connection is borrowed and carries this client's settings: from a
+     * replica when the transaction's first statement ({@code routingSql}) certainly only reads
+     * (or the client came in on the read-only listener), from the primary otherwise. When none
      * can be had, answers the current message with the error and returns false.
      */
-    private boolean borrowServer(boolean extendedMessage) throws IOException {
+    private boolean borrowServer(boolean extendedMessage, String routingSql) throws IOException {
         if (lease != null) return true;
+        boolean read = readOnlyListener
+                || (ctx.routes().splitReads() && routingSql != null && StatementClassifier.isRead(routingSql));
         Lease borrowed;
+        ServerState server;
         moveTo(ClientState.WAITING);
         try {
-            borrowed = ctx.borrow();
+            ProxyContext.Borrowed b = ctx.borrow(read, readContext);
+            borrowed = b.lease();
+            server = b.server();
         } catch (PgError e) {
             moveTo(ClientState.IDLE);
             if (extendedMessage) {
@@ -291,13 +310,17 @@ final class ClientSession {
             applySettings(borrowed.server());
         } catch (IOException | PgError e) {
             borrowed.discard();
+            server.returned();
+            server.breaker().recordFailure();
             moveTo(ClientState.IDLE);
-            ctx.metrics().retired(RetireReason.BROKEN);
+            server.metrics().retired(RetireReason.BROKEN);
             throw e instanceof PgError pe ? new ServerLost(pe.getMessage()) : new ServerLost("lost the server connection while applying settings: " + e.getMessage());
         }
         synchronized (leaseLock) {
             lease = borrowed;
         }
+        leasedServer = server;
+        leaseIsWrite = !read && server == ctx.routes().topology().primary();
         leasedAtNanos = System.nanoTime();
         moveTo(ClientState.ACTIVE);
         return true;
@@ -363,10 +386,27 @@ final class ClientSession {
     private void popped() {
         Reply done = replies.pop();
         long now = System.nanoTime();
-        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) ctx.metrics().queryDone(now - progressNanos);
+        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
         progressNanos = now;
         timeoutCancelSent = false;
         emitLocalReplies();
+    }
+
+    private void statementDone(long nanos) {
+        leasedServer.metrics().queryEnded(nanos);
+        long slow = ctx.config().monitoring().slowQuery().toNanos();
+        if (slow > 0 && nanos >= slow) {
+            leasedServer.metrics().slowQuery();
+            log.warn("slow_query: {} ms on {} for client {}: {}", nanos / 1_000_000, leasedServer.endpoint(), login.peer(),
+                    abbreviate(lastStatement));
+        }
+    }
+
+    /** Statement text for a log line: no parameter values are ever in it (they travel in Bind), and it is kept short. */
+    private static String abbreviate(String sql) {
+        if (sql == null) return "(statement not known)";
+        String oneLine = sql.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
     }
 
     private ServerLost unexpected(byte type, Reply head) {
@@ -448,17 +488,23 @@ final class ClientSession {
             lease = null;
             serverBusy = false;
         }
-        ctx.metrics().transactionDone(System.nanoTime() - leasedAtNanos);
+        long now = System.nanoTime();
+        leasedServer.metrics().transactionEnded(now - leasedAtNanos);
+        leasedServer.breaker().recordSuccess();
+        if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
         giveBack(l, discard, RetireReason.DIRTY);
     }
 
     private void giveBack(Lease l, boolean discard, RetireReason why) {
+        ServerState server = leasedServer;
+        leasedServer = null;
+        server.returned();
         if (discard) {
             l.discard();
-            ctx.metrics().retired(why);
+            server.metrics().retired(why);
         } else if (l.release()) {
-            ctx.metrics().retired(RetireReason.MAX_USES);
+            server.metrics().retired(RetireReason.MAX_USES);
         }
     }
 

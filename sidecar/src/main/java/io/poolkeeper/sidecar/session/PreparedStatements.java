@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class PreparedStatements {
     /** What a client's Parse asked for: the body after the name (query text and parameter types) and what running it does to the session. */
-    record Statement(String serverName, byte[] parseBody, SessionStateScanner.Effects effects) {}
+    record Statement(String serverName, String query, byte[] parseBody, SessionStateScanner.Effects effects) {}
 
     private final Map<String, Statement> byClientName = new HashMap<>();
 
@@ -27,9 +27,9 @@ final class PreparedStatements {
         return byClientName.containsKey(clientName);
     }
 
-    Statement define(String clientName, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
+    Statement define(String clientName, String query, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
         byte[] parseBody = Arrays.copyOfRange(body, from, to);
-        Statement s = new Statement(serverName(parseBody), parseBody, effects);
+        Statement s = new Statement(serverName(parseBody), query, parseBody, effects);
         byClientName.put(clientName, s);
         return s;
     }
