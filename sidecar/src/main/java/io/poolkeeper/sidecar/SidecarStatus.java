@@ -42,7 +42,7 @@ final class SidecarStatus {
         m.put("healthy", p != null && p.reachable());
         if (p != null && !p.reachable()) m.put("error", p.error());
         if (p != null && p.reachable()) {
-            m.put("lagMillis", p.lagMillis());
+            if (p.inRecovery()) m.put("lagMillis", s.lagMillis());
             m.put("walPosition", p.walPosition());
             if (!p.inRecovery()) m.put("timeline", p.timeline());
         }

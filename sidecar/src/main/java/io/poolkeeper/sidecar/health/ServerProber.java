@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes one server on its own virtual thread, on its own connection (never a pooled one, so a
  * full pool cannot hide a healthy server): reachability, {@code pg_is_in_recovery()}, WAL
- * position, replay lag and timeline. An unreachable server is retried with exponential backoff,
+ * position and timeline (replay lag is worked out from WAL positions by the topology). An unreachable server is retried with exponential backoff,
  * up to four probe intervals apart, so a server that comes back is found soon.
  */
 public final class ServerProber implements AutoCloseable {
@@ -23,9 +23,6 @@ public final class ServerProber implements AutoCloseable {
     private static final String PROBE_SQL = """
             SELECT pg_is_in_recovery(),
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn)::bigint,
-                   CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() IS NULL
-                          OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
-                        ELSE COALESCE((EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0) END,
                    CASE WHEN pg_is_in_recovery() THEN 0
                         ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END""";
 
@@ -85,7 +82,7 @@ public final class ServerProber implements AutoCloseable {
                 s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
                 try (ResultSet rs = s.executeQuery(PROBE_SQL)) {
                     rs.next();
-                    return new ProbeResult(true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), null, System.nanoTime());
+                    return new ProbeResult(true, rs.getBoolean(1), rs.getLong(2), rs.getInt(3), null, System.nanoTime());
                 }
             }
         } catch (SQLException e) {

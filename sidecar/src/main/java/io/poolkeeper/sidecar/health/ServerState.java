@@ -19,6 +19,7 @@ public final class ServerState {
     private volatile Role role = Role.UNKNOWN;
     private volatile ProbeResult lastProbe;
     private volatile ServerMetrics metrics;
+    private volatile long lagMillis;
 
     public ServerState(Endpoint endpoint, int weight, String zone, ServerPool pool, CircuitBreaker breaker, ServerMetrics metrics) {
         this.endpoint = endpoint;
@@ -69,6 +70,15 @@ public final class ServerState {
     public boolean reachable() {
         ProbeResult p = lastProbe;
         return p != null && p.reachable();
+    }
+
+    /** How far this replica's replay is behind the primary, as of its last probe; 0 for the primary. */
+    public long lagMillis() {
+        return lagMillis;
+    }
+
+    public void lagMillis(long lagMillis) {
+        this.lagMillis = lagMillis;
     }
 
     public ServerMetrics metrics() {

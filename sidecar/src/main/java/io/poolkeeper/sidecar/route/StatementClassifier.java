@@ -6,8 +6,9 @@ import java.util.Locale;
  * Decides whether a transaction may go to a replica from the text of its first statement. A
  * statement is a read only when it certainly is: SELECT (or WITH … SELECT, VALUES, TABLE) with no
  * locking clause, no INTO, no data-modifying CTE and no call to a function known to write; SHOW;
- * EXPLAIN without ANALYZE; BEGIN / START TRANSACTION READ ONLY. Anything else, or in doubt, is a
- * write. Hand-written for the same reason as the session-state scanner: a dozen keywords, per
+ * EXPLAIN without ANALYZE; BEGIN / START TRANSACTION READ ONLY; and a session-level SET or RESET
+ * (which writes nothing, and which the sidecar carries to the client's next server connection
+ * anyway). Anything else, or in doubt, is a write. Hand-written for the same reason as the session-state scanner: a dozen keywords, per
  * transaction, where a SQL parser would cost far more.
  */
 public final class StatementClassifier {
@@ -28,6 +29,7 @@ public final class StatementClassifier {
         return switch (first) {
             case "select", "with", "values", "table" -> isPlainQuery(lower);
             case "show" -> singleStatement(lower);
+            case "set", "reset" -> singleStatement(lower) && !lower.contains("transaction");
             case "explain" -> !lower.contains("analyze") && !lower.contains("analyse") && isPlainQuery(lower);
             case "begin", "start" -> singleStatement(lower) && readOnlyTransaction(lower, start);
             default -> false;

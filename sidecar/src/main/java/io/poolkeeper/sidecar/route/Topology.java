@@ -5,6 +5,7 @@ import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.health.ProbeResult;
 import io.poolkeeper.sidecar.health.Role;
 import io.poolkeeper.sidecar.health.ServerState;
+import io.poolkeeper.sidecar.health.WalHistory;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class Topology {
     private final Map<Endpoint, ServerState> byEndpoint;
     private final Consumer<Failover> onFailover;
     private final Consumer<ServerState> onRoleChange;
+    private final WalHistory primaryWal = new WalHistory();
     private volatile ServerState primary;
     private volatile Failover lastFailover;
 
@@ -81,6 +83,10 @@ public final class Topology {
             log.info("server {} is reachable ({})", endpoint, result.inRecovery() ? "in recovery" : "writable");
         }
         elect();
+        if (result.reachable()) {
+            if (state == primary) primaryWal.record(result.walPosition(), result.atNanos());
+            else if (result.inRecovery()) state.lagMillis(primaryWal.lagMillis(result.walPosition(), result.atNanos()));
+        }
     }
 
     private void elect() {
@@ -99,6 +105,7 @@ public final class Topology {
             Failover f = new Failover(previous.endpoint(), best.endpoint(), best.lastProbe().timeline(), Instant.now());
             lastFailover = f;
             log.warn("primary is now {} (timeline {}), was {}", best.endpoint(), f.timeline(), previous.endpoint());
+            primaryWal.clear();
             onFailover.accept(f);
         }
         for (ServerState s : servers) assignRole(s);
@@ -129,7 +136,7 @@ public final class Topology {
             if (s.role() != Role.REPLICA || !s.breaker().mightAllow()) continue;
             ProbeResult p = s.lastProbe();
             if (p == null || !p.reachable() || now - p.atNanos() > probeStaleNanos) continue;
-            if (p.lagMillis() > routing.maxReplicaLag().toMillis()) continue;
+            if (s.lagMillis() > routing.maxReplicaLag().toMillis()) continue;
             if (required != 0 && (required < 0 || p.walPosition() < required)) continue;
             eligible.add(s);
         }
