@@ -46,9 +46,7 @@ class ReadWriteRoutingIT {
     }
 
     static String routing(String strategy, String extra) {
-        return "replicas:\n"
-                + "  - {host: " + replicaA.host() + ", port: " + replicaA.port() + ", weight: 3}\n"
-                + "  - {host: " + replicaB.host() + ", port: " + replicaB.port() + ", weight: 1}\n"
+        return "replicas:\n" + FailoverIT.replicaLine(pg, 0) + FailoverIT.replicaLine(pg, 1)
                 + "routing: {readStrategy: " + strategy + ", maxReplicaLag: 1s}\n"
                 + "probe: {interval: 200ms, timeout: 1s}\n" + extra;
     }

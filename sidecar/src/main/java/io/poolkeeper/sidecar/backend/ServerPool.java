@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
@@ -100,9 +101,18 @@ public final class ServerPool implements AutoCloseable {
      * @throws PgError 53300 when the pool stayed full, 08006 when the server cannot be reached
      */
     public Lease acquire() throws PgError {
+        return acquire(hikari.getConnectionTimeout());
+    }
+
+    /**
+     * Borrows a connection, waiting up to {@code timeoutMillis} (at least 250): HikariCP's own
+     * pool call with a per-call timeout, so a caller can wait in short slices and look again at
+     * the topology in between while a server is in doubt.
+     */
+    public Lease acquire(long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
-            Connection c = hikari.getConnection();
+            Connection c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(Math.max(250, timeoutMillis));
             Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
             lent.add(lease);
             return lease;

@@ -18,7 +18,7 @@ public final class CircuitBreaker {
     private final long resetNanos;
     private final LongSupplier clock;
     private volatile State state = State.CLOSED;
-    private int consecutiveFailures;
+    private volatile int consecutiveFailures;
     private long openedAtNanos;
     private boolean trialInFlight;
 
@@ -34,6 +34,11 @@ public final class CircuitBreaker {
 
     public State state() {
         return state;
+    }
+
+    /** True when the last request failed (or the breaker is not closed): the server is in doubt. */
+    public boolean inDoubt() {
+        return state != State.CLOSED || consecutiveFailures > 0;
     }
 
     /** True when a request may go to this server now; in HALF_OPEN only the one trial may. */

@@ -18,6 +18,9 @@ import java.util.Map;
 
 /** What every client session shares: the config, the servers and routes, the users, TLS and the meters. */
 final class ProxyContext {
+    /** How long a write waits on a primary in doubt before asking the topology again (HikariCP's shortest wait). */
+    private static final long IN_DOUBT_SLICE_MILLIS = 250;
+
     /** A borrowed connection and the server it belongs to. */
     record Borrowed(ServerState server, Lease lease) {}
 
@@ -67,12 +70,12 @@ final class ProxyContext {
      * open is skipped; one that cannot be reached counts against its breaker and the next is tried.
      */
     Borrowed borrow(boolean read, ReadContext client) throws PgError {
-        if (!read) return borrowFrom(writableServer());
+        if (!read) return borrowForWrite();
         PgError last = null;
         for (ServerState server : routes.readCandidates(client)) {
             if (!server.breaker().allowRequest()) continue;
             try {
-                return borrowFrom(server);
+                return borrowFrom(server, config.pool().acquireTimeout().toMillis());
             } catch (PgError e) {
                 if (!SqlState.CONNECTION_FAILURE.equals(e.sqlState())) throw e;
                 last = e;
@@ -81,6 +84,26 @@ final class ProxyContext {
         if (last != null) throw last;
         throw PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: no server can take this read: no replica is healthy, "
                 + "caught up within routing.maxReplicaLag and closed-circuit, and routing.fallbackToPrimary is off");
+    }
+
+    /**
+     * A write waits for the primary up to the acquire timeout; while the primary is in doubt it
+     * waits in short slices and asks the topology again after each, so a write waiting on a dead
+     * primary moves to a newly promoted one as soon as the probes find it, and fails fast once the
+     * probes say the primary is unreachable.
+     */
+    private Borrowed borrowForWrite() throws PgError {
+        long deadline = System.nanoTime() + config.pool().acquireTimeout().toNanos();
+        while (true) {
+            ServerState primary = writableServer();
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            boolean inDoubt = primary.breaker().inDoubt();
+            try {
+                return borrowFrom(primary, inDoubt ? Math.min(IN_DOUBT_SLICE_MILLIS, remainingMillis) : remainingMillis);
+            } catch (PgError e) {
+                if (!inDoubt || System.nanoTime() >= deadline) throw e;
+            }
+        }
     }
 
     private ServerState writableServer() throws PgError {
@@ -100,10 +123,10 @@ final class ProxyContext {
                 + " is open after repeated connection failures; next trial in " + b.secondsUntilTrial() + " s");
     }
 
-    private Borrowed borrowFrom(ServerState server) throws PgError {
+    private Borrowed borrowFrom(ServerState server, long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
-            Lease lease = server.pool().acquire();
+            Lease lease = server.pool().acquire(timeoutMillis);
             server.metrics().acquired(System.nanoTime() - start);
             server.lent();
             return new Borrowed(server, lease);
