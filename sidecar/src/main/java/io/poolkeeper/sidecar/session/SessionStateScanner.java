@@ -189,6 +189,10 @@ public final class SessionStateScanner {
                 if (Character.isLetter(c) || c == '_') {
                     int start = p;
                     while (p < s.length() && isNameChar(s.charAt(p))) p++;
+                    if (startsEscapeString(start)) {
+                        p = start;
+                        break;
+                    }
                     words.add(s.substring(start, p).toLowerCase(Locale.ROOT));
                 } else if (c == '"') {
                     int start = ++p;
@@ -206,13 +210,32 @@ public final class SessionStateScanner {
             while (p < s.length()) {
                 char c = s.charAt(p);
                 if (c == ';') return p;
-                if (c == '\'' ) skipQuoted('\'', p > 0 && (s.charAt(p - 1) == 'e' || s.charAt(p - 1) == 'E'));
+                if (Character.isLetter(c) || c == '_') skipWord();
+                else if (c == '\'') skipQuoted('\'', false);
                 else if (c == '"') skipQuoted('"', false);
                 else if (c == '$' && dollarTagEnd() > 0) skipDollarQuoted();
                 else if (startsComment()) skipSpaceAndComments();
                 else p++;
             }
             return s.length();
+        }
+
+        /**
+         * Steps over a keyword or name as a whole, so a '$' inside it (legal after the first
+         * character) is not taken for a dollar quote; a lone E before a quote starts an escape
+         * string, where a backslash escapes the quote. Any longer word before a quote is a type
+         * name ({@code date'...'}), whose literal is a standard string.
+         */
+        private void skipWord() {
+            int start = p;
+            while (p < s.length() && isNameChar(s.charAt(p))) p++;
+            if (startsEscapeString(start)) skipQuoted('\'', true);
+        }
+
+        /** True when the word from {@code start} to {@code p} is a lone E directly followed by a quote. */
+        private boolean startsEscapeString(int start) {
+            char c = s.charAt(start);
+            return p == start + 1 && (c == 'e' || c == 'E') && p < s.length() && s.charAt(p) == '\'';
         }
 
         private static boolean isNameChar(char c) {
