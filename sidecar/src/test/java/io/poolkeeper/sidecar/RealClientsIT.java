@@ -256,11 +256,13 @@ class RealClientsIT {
 
     /**
      * The sidecar's server connections: every client backend of the test database started since
-     * the sidecar was, except this test's own observers (which may linger a moment after closing).
+     * the sidecar was, except this test's own observers (which may linger a moment after closing) and
+     * the sidecar's probe connection, which is not pooled.
      */
     private static final String SIDECAR_BACKENDS = """
             select count(*) from pg_stat_activity
-            where datname = 'app' and backend_type = 'client backend' and application_name <> '%s' and backend_start > ?"""
+            where datname = 'app' and backend_type = 'client backend' and application_name not in ('%s', 'poolkeeper-probe')
+              and backend_start > ?"""
             .formatted(OBSERVER);
 
     /** A direct connection to the server that the backend counts leave out. */

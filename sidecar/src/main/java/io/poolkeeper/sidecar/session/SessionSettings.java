@@ -96,6 +96,10 @@ final class SessionSettings {
     String cleanupStatement() {
         if (pendingEffects == 0) return null;
         StringBuilder sql = new StringBuilder();
+        if (has(Effects.SETTINGS_UNKNOWN)) {
+            sql.append("SELECT pg_catalog.string_agg(name || '=' || pg_catalog.replace(pg_catalog.current_setting(name), ';', ';;'), ';')")
+                    .append(" FROM pg_catalog.pg_settings WHERE source = 'session';");
+        }
         if (!touched.isEmpty()) {
             sql.append("SELECT ");
             int i = 0;
@@ -132,7 +136,13 @@ final class SessionSettings {
      * client keeps them for its next connection, and {@code server} is known to carry them (or
      * its startup settings again, after a RESET ALL or DISCARD ALL).
      */
-    void cleanedUp(List<String> touchedValues, ServerConnection server) {
+    void cleanedUp(List<String> firstRow, ServerConnection server) {
+        List<String> touchedValues = firstRow;
+        if (has(Effects.SETTINGS_UNKNOWN)) {
+            absorbSessionSettings(firstRow.isEmpty() ? null : firstRow.get(0), server);
+            touchedValues = List.of();
+            touched.clear();
+        }
         boolean resetServer = has(Effects.RESET_ALL) || has(Effects.DISCARD_ALL);
         if (resetServer) {
             desired.clear();
@@ -159,6 +169,22 @@ final class SessionSettings {
         snapshot = new Snapshot(desired);
         touched.clear();
         pendingEffects = 0;
+    }
+
+    /**
+     * Takes every setting the server says came from this session ({@code name=value;...}, a ';'
+     * in a value doubled): the client keeps them all, and the connection is known to carry them.
+     */
+    private void absorbSessionSettings(String encoded, ServerConnection server) {
+        if (encoded == null) return;
+        for (String pair : encoded.split("(?<!;);(?!;)")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            String name = pair.substring(0, eq).toLowerCase(java.util.Locale.ROOT);
+            String value = pair.substring(eq + 1).replace(";;", ";");
+            desired.put(name, value);
+            server.settings().put(name, value);
+        }
     }
 
     private boolean has(int flag) {

@@ -24,6 +24,8 @@ public final class SessionStateScanner {
         public static final int ADVISORY_LOCK = 1 << 5;
         public static final int SQL_PREPARE = 1 << 6;
         public static final int LISTEN = 1 << 7;
+        /** Settings changed where no SET names them: set_config() or a DO block (which may EXECUTE a SET). */
+        public static final int SETTINGS_UNKNOWN = 1 << 8;
 
         public static final Effects NONE = new Effects(0, List.of());
 
@@ -35,7 +37,7 @@ public final class SessionStateScanner {
     private SessionStateScanner() {}
 
     /** Leading keywords of the statements that can change session state; anything else cannot. */
-    private static final String[] SESSION_KEYWORDS = {"set", "reset", "discard", "create", "declare", "prepare", "listen"};
+    private static final String[] SESSION_KEYWORDS = {"set", "reset", "discard", "create", "declare", "prepare", "listen", "do"};
 
     public static Effects scan(String sql) {
         if (!mayChangeSession(sql)) return Effects.NONE;
@@ -78,7 +80,7 @@ public final class SessionStateScanner {
         for (String keyword : SESSION_KEYWORDS) {
             if (sql.regionMatches(true, p, keyword, 0, keyword.length())) return true;
         }
-        return sql.indexOf(';') >= 0 || containsIgnoreCase(sql, p, n, "advisory_lock");
+        return sql.indexOf(';') >= 0 || containsIgnoreCase(sql, p, n, "advisory_lock") || containsIgnoreCase(sql, p, n, "set_config");
     }
 
     private record StatementEffect(int flags, String setting, List<String> settings) {
@@ -96,6 +98,7 @@ public final class SessionStateScanner {
     private static StatementEffect classify(List<String> w, String sql, int from, int to) {
         String first = w.get(0);
         int flags = containsIgnoreCase(sql, from, to, "advisory_lock") ? Effects.ADVISORY_LOCK : 0;
+        if (first.equals("do") || containsIgnoreCase(sql, from, to, "set_config")) flags |= Effects.SETTINGS_UNKNOWN;
         StatementEffect e = switch (first) {
             case "set" -> classifySet(w);
             case "reset" -> classifyReset(w);
