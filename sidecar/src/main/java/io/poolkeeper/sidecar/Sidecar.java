@@ -13,28 +13,31 @@ import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.route.Topology;
 import io.poolkeeper.sidecar.session.ClientListener;
+import io.poolkeeper.sidecar.session.Clients;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** A running pool proxy: the client listeners, the servers' pools and probes, and the admin HTTP port, started and stopped together. */
 public final class Sidecar implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sidecar.class);
     private final SidecarConfig config;
     private final PrometheusMeterRegistry registry;
     private final ProxyMetrics metrics;
+    private volatile SidecarConfig current;
     private final Routes routes;
-    private final List<ClientListener> listeners;
+    private final Clients clients;
     private final AdminServer admin;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
 
     private Sidecar(SidecarConfig config) throws IOException {
         this.config = config;
+        this.current = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ProxyMetrics(registry, config.database(), MetricsOptions.DEFAULTS);
         UserList users = config.auth().method() == AuthMethod.TRUST ? null : UserList.load(Path.of(config.auth().usersFile()));
@@ -42,16 +45,16 @@ public final class Sidecar implements AutoCloseable {
         Counter failovers = Counter.builder("poolkeeper.failovers").description("Times the sidecar followed a new primary")
                 .tag("pool", config.database()).register(registry);
         this.routes = Routes.start(config, registry, metrics, f -> failovers.increment());
-        List<ClientListener> started = new ArrayList<>();
+        Clients started = null;
         try {
-            started.addAll(ClientListener.start(config, routes, users, tls, metrics));
+            started = ClientListener.start(config, routes, users, tls, metrics);
             this.admin = AdminServer.start(config.adminAddress(), registry, this::notReadyReason, () -> SidecarStatus.of(this));
         } catch (IOException | RuntimeException e) {
-            for (ClientListener l : started) l.close();
+            if (started != null) started.close();
             routes.close();
             throw e;
         }
-        this.listeners = started;
+        this.clients = started;
     }
 
     /** Starts listening as {@code config} says; the config must have no {@link SidecarConfig#problems()}. */
@@ -61,12 +64,30 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public InetSocketAddress listenAddress() {
-        return listeners.get(0).address();
+        return clients.address();
     }
 
     /** The read-only listener's address; empty when none is configured. */
     public Optional<InetSocketAddress> readOnlyAddress() {
-        return listeners.size() > 1 ? Optional.of(listeners.get(1).address()) : Optional.empty();
+        return Optional.ofNullable(clients.readOnlyAddress());
+    }
+
+    /**
+     * Applies a changed config without dropping a client: servers, pool sizes and timeouts,
+     * routing, probes, breakers, the query timeout, slow-query threshold, shutdown grace and the
+     * users file's contents. Fields that need a restart (listen addresses, database names, server
+     * login, auth method, TLS, limits) are left as they are, with a warning naming them.
+     * @throws IllegalArgumentException when {@code next} has problems; nothing is changed then
+     */
+    public synchronized void reload(SidecarConfig next) throws IOException {
+        if (!next.problems().isEmpty()) throw new IllegalArgumentException(String.join("; ", next.problems()));
+        List<String> needRestart = ReloadableFields.restartOnlyChanges(current, next);
+        if (!needRestart.isEmpty()) log.warn("reload: {} changed but take effect only after a restart", String.join(", ", needRestart));
+        UserList users = next.auth().method() == AuthMethod.TRUST ? null : UserList.load(Path.of(next.auth().usersFile()));
+        routes.reconfigure(ReloadableFields.keepRestartOnly(current, next));
+        clients.reconfigure(ReloadableFields.keepRestartOnly(current, next), users);
+        current = ReloadableFields.keepRestartOnly(current, next);
+        log.info("reload: applied ({} server(s), pool.maxSize {})", current.servers().size(), current.pool().maxSize());
     }
 
     public InetSocketAddress adminAddress() {
@@ -78,7 +99,7 @@ public final class Sidecar implements AutoCloseable {
     }
 
     SidecarConfig config() {
-        return config;
+        return current;
     }
 
     ProxyMetrics metrics() {
@@ -109,12 +130,14 @@ public final class Sidecar implements AutoCloseable {
         closed.await();
     }
 
+    /** SIGTERM: drains clients within {@code shutdownGrace}, then closes everything. */
     @Override
     public void close() {
         if (closing) return;
         closing = true;
         try {
-            for (ClientListener l : listeners) l.close();
+            clients.drain(current.shutdownGrace());
+            clients.close();
             admin.close();
             routes.close();
             metrics.close();

@@ -36,7 +36,7 @@ public final class ServerPool implements AutoCloseable {
     private final String name;
     private final Endpoint endpoint;
     private final HikariDataSource hikari;
-    private final int maxUses;
+    private volatile int maxUses;
     private volatile Map<String, String> reportedParameters;
     private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
 
@@ -190,16 +190,25 @@ public final class ServerPool implements AutoCloseable {
         evictIdle();
     }
 
-    /** Resizes the pool in place (HikariCP applies it to the live pool). */
-    public void resize(int maxSize, int minIdle) {
+    /** Applies a reloaded config's pool settings to the live pool (HikariCP takes them at run time). */
+    public void reconfigure(SidecarConfig.Pool pool) {
         var mx = hikari.getHikariConfigMXBean();
-        if (maxSize >= mx.getMaximumPoolSize()) {
-            mx.setMaximumPoolSize(maxSize);
-            mx.setMinimumIdle(minIdle);
+        if (pool.maxSize() >= mx.getMaximumPoolSize()) {
+            mx.setMaximumPoolSize(pool.maxSize());
+            mx.setMinimumIdle(pool.minIdle());
         } else {
-            mx.setMinimumIdle(minIdle);
-            mx.setMaximumPoolSize(maxSize);
+            mx.setMinimumIdle(pool.minIdle());
+            mx.setMaximumPoolSize(pool.maxSize());
         }
+        mx.setConnectionTimeout(pool.acquireTimeout().toMillis());
+        mx.setIdleTimeout(pool.idleTimeout().toMillis());
+        mx.setMaxLifetime(pool.maxLifetime().toMillis());
+        maxUses = pool.maxUsesPerConnection();
+    }
+
+    /** Connections lent out now. */
+    public int lentCount() {
+        return lent.size();
     }
 
     public PoolStats stats() {

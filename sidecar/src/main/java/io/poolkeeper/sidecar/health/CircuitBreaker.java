@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 public final class CircuitBreaker {
     public enum State { CLOSED, OPEN, HALF_OPEN }
 
-    private final int failureThreshold;
-    private final long resetNanos;
+    private volatile int failureThreshold;
+    private volatile long resetNanos;
     private final LongSupplier clock;
     private volatile State state = State.CLOSED;
     private volatile int consecutiveFailures;
@@ -30,6 +30,12 @@ public final class CircuitBreaker {
         this.failureThreshold = failureThreshold;
         this.resetNanos = resetTimeout.toNanos();
         this.clock = clock;
+    }
+
+    /** A reloaded config may change the thresholds; the breaker keeps its state. */
+    public void configure(int failureThreshold, Duration resetTimeout) {
+        this.failureThreshold = failureThreshold;
+        this.resetNanos = resetTimeout.toNanos();
     }
 
     public State state() {

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServerState {
     private final Endpoint endpoint;
-    private final int weight;
-    private final String zone;
+    private volatile int weight;
+    private volatile String zone;
     private final ServerPool pool;
     private final CircuitBreaker breaker;
     private final AtomicInteger inUse = new AtomicInteger();
@@ -40,6 +40,12 @@ public final class ServerState {
 
     public String zone() {
         return zone;
+    }
+
+    /** A reloaded config may change a replica's weight and zone in place. */
+    public void placement(int weight, String zone) {
+        this.weight = weight;
+        this.zone = zone;
     }
 
     public ServerPool pool() {

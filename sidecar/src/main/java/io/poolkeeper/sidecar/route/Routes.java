@@ -14,56 +14,128 @@ import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.SqlState;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The servers of one sidecar at run time: a HikariCP pool, a breaker and a prober per server,
- * the topology that says who is primary, and the read routing over the replicas.
+ * the topology that says who is primary, and the read routing over the replicas. A reloaded
+ * config is applied in place: kept servers keep their pools and state, new ones are opened,
+ * removed ones are retired once their lent connections come back.
  */
 public final class Routes implements AutoCloseable {
-    private final SidecarConfig config;
-    private final Topology topology;
-    private final ReadRouter router;
-    private final List<ServerProber> probers = new ArrayList<>();
-    private final ProxyMetrics metrics;
+    private static final Logger log = LoggerFactory.getLogger(Routes.class);
 
-    private Routes(SidecarConfig config, List<ServerState> states, ProxyMetrics metrics,
-                   Consumer<Topology.Failover> onFailover, String serverPassword) {
+    private final MeterRegistry registry;
+    private final ProxyMetrics metrics;
+    private final String serverPassword;
+    private final Topology topology;
+    private final Map<Endpoint, ServerProber> probers = new LinkedHashMap<>();
+    private volatile SidecarConfig config;
+    private volatile ReadRouter router;
+
+    private Routes(SidecarConfig config, MeterRegistry registry, ProxyMetrics metrics, String serverPassword,
+                   List<ServerState> states, Consumer<Topology.Failover> onFailover) {
         this.config = config;
+        this.registry = registry;
         this.metrics = metrics;
+        this.serverPassword = serverPassword;
         this.router = new ReadRouter(config.routing().readStrategy());
         this.topology = new Topology(states, onFailover, this::roleChanged);
-        for (ServerState s : states) {
-            probers.add(new ServerProber(s.endpoint(), config.serverDatabase(), config.server().user(), serverPassword,
-                    config.probe().interval(), config.probe().timeout(), topology::onProbe));
-        }
+        for (ServerState s : states) startProber(s);
     }
 
     /** Opens a pool per configured server and starts probing them. */
     public static Routes start(SidecarConfig config, MeterRegistry registry, ProxyMetrics metrics,
                                Consumer<Topology.Failover> onFailover) throws IOException {
+        String password = config.server().passwordFile() == null ? null : ServerPool.readPassword(Path.of(config.server().passwordFile()));
         List<ServerState> states = new ArrayList<>();
         try {
-            String password = config.server().passwordFile() == null ? null : ServerPool.readPassword(Path.of(config.server().passwordFile()));
-            states.add(state(config.primary(), 1, null, config, registry, metrics));
-            for (SidecarConfig.Replica r : config.replicas()) {
-                states.add(state(r.endpoint(), r.weight(), r.zone(), config, registry, metrics));
-            }
-            return new Routes(config, states, metrics, onFailover, password);
+            for (Endpoint e : config.servers()) states.add(newState(e, config, registry, metrics));
         } catch (IOException | RuntimeException e) {
             for (ServerState s : states) s.pool().close();
             throw e;
         }
+        return new Routes(config, registry, metrics, password, states, onFailover);
+    }
+
+    /**
+     * Applies a reloaded config: servers added, removed or re-weighted, pools resized, routing,
+     * probe and breaker settings changed. Sessions pick the change up at their next transaction.
+     */
+    public synchronized void reconfigure(SidecarConfig next) throws IOException {
+        List<ServerState> kept = new ArrayList<>();
+        for (Endpoint e : next.servers()) {
+            ServerState existing = topology.server(e);
+            ServerState s = existing != null ? existing : newState(e, next, registry, metrics);
+            if (existing == null) log.info("reload: added server {}", e);
+            s.pool().reconfigure(next.pool());
+            s.breaker().configure(next.circuitBreaker().failureThreshold(), next.circuitBreaker().resetTimeout());
+            int weight = 1;
+            String zone = null;
+            for (SidecarConfig.Replica r : next.replicas()) {
+                if (r.endpoint().equals(e)) {
+                    weight = r.weight();
+                    zone = r.zone();
+                }
+            }
+            s.placement(weight, zone);
+            kept.add(s);
+        }
+        List<ServerState> removed = new ArrayList<>(topology.servers());
+        removed.removeAll(kept);
+        topology.replaceServers(kept);
+        for (ServerState s : kept) {
+            if (!probers.containsKey(s.endpoint())) startProber(s);
+            probers.get(s.endpoint()).interval(next.probe().interval());
+        }
+        for (ServerState s : removed) {
+            log.info("reload: removing server {} once its {} lent connection(s) come back", s.endpoint(), s.pool().lentCount());
+            probers.remove(s.endpoint()).close();
+            retireWhenIdle(s, next.shutdownGrace());
+        }
+        if (next.routing().readStrategy() != config.routing().readStrategy()) router = new ReadRouter(next.routing().readStrategy());
+        config = next;
+    }
+
+    private void startProber(ServerState s) {
+        SidecarConfig c = config;
+        probers.put(s.endpoint(), new ServerProber(s.endpoint(), c.serverDatabase(), c.server().user(), serverPassword,
+                c.probe().interval(), c.probe().timeout(), topology::onProbe));
+    }
+
+    private static void retireWhenIdle(ServerState s, Duration grace) {
+        Thread.ofVirtual().name("poolkeeper-retire-" + s.endpoint()).start(() -> {
+            long deadline = System.nanoTime() + grace.toNanos();
+            try {
+                while (s.pool().lentCount() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            s.pool().close();
+            s.metrics().close();
+        });
     }
 
     /** Meters start tagged {@code role="unknown"}; the first probe gives the real role, and each change re-tags them. */
-    private static ServerState state(Endpoint endpoint, int weight, String zone, SidecarConfig config, MeterRegistry registry,
-                                     ProxyMetrics metrics) throws IOException {
+    private static ServerState newState(Endpoint endpoint, SidecarConfig config, MeterRegistry registry, ProxyMetrics metrics)
+            throws IOException {
         ServerPool pool = new ServerPool(endpoint.toString(), endpoint, config, registry);
         CircuitBreaker breaker = new CircuitBreaker(config.circuitBreaker().failureThreshold(), config.circuitBreaker().resetTimeout());
+        int weight = 1;
+        String zone = null;
+        for (SidecarConfig.Replica r : config.replicas()) {
+            if (r.endpoint().equals(endpoint)) {
+                weight = r.weight();
+                zone = r.zone();
+            }
+        }
         return new ServerState(endpoint, weight, zone, pool, breaker, metrics.server(endpoint, Role.UNKNOWN.tagValue()));
     }
 
@@ -78,17 +150,15 @@ public final class Routes implements AutoCloseable {
     }
 
     public boolean splitReads() {
-        return config.routing().splitReads() == SplitReads.AUTO && !config.replicas().isEmpty();
-    }
-
-    public SidecarConfig.Routing routing() {
-        return config.routing();
+        SidecarConfig c = config;
+        return c.routing().splitReads() == SplitReads.AUTO && !c.replicas().isEmpty();
     }
 
     /** The servers a read should try, best first. */
     public List<ServerState> readCandidates(ReadContext client) {
-        long stale = config.probe().interval().toNanos() * 3 + config.probe().timeout().toNanos();
-        return topology.readCandidates(router, config.routing().readYourWrites() ? client : null, config.routing(), stale);
+        SidecarConfig c = config;
+        long stale = c.probe().interval().toNanos() * 3 + c.probe().timeout().toNanos();
+        return topology.readCandidates(router, c.routing().readYourWrites() ? client : null, c.routing(), stale);
     }
 
     /** The server's ParameterStatus values, from the primary or, while it is down, any server that answers. */
@@ -108,8 +178,8 @@ public final class Routes implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        for (ServerProber p : probers) p.close();
+    public synchronized void close() {
+        for (ServerProber p : probers.values()) p.close();
         for (ServerState s : topology.servers()) {
             s.pool().close();
             if (s.metrics() != null) s.metrics().close();

@@ -27,8 +27,8 @@ public final class Topology {
     /** A change of primary, as the failover event and metric record it. */
     public record Failover(Endpoint from, Endpoint to, int timeline, Instant at) {}
 
-    private final List<ServerState> servers;
-    private final Map<Endpoint, ServerState> byEndpoint;
+    private volatile List<ServerState> servers;
+    private volatile Map<Endpoint, ServerState> byEndpoint;
     private final Consumer<Failover> onFailover;
     private final Consumer<ServerState> onRoleChange;
     private final WalHistory primaryWal = new WalHistory();
@@ -36,13 +36,27 @@ public final class Topology {
     private volatile Failover lastFailover;
 
     public Topology(List<ServerState> servers, Consumer<Failover> onFailover, Consumer<ServerState> onRoleChange) {
-        this.servers = List.copyOf(servers);
-        Map<Endpoint, ServerState> map = new java.util.LinkedHashMap<>();
-        for (ServerState s : servers) map.put(s.endpoint(), s);
-        this.byEndpoint = Map.copyOf(map);
         this.onFailover = onFailover;
         this.onRoleChange = onRoleChange;
         this.primary = servers.get(0);
+        replaceServers(servers);
+    }
+
+    /**
+     * Takes a new list of servers (a reloaded config): those kept keep their state, and the
+     * primary stays primary if it is still listed; otherwise the first listed stands in until
+     * the probes elect one.
+     */
+    public synchronized void replaceServers(List<ServerState> next) {
+        Map<Endpoint, ServerState> map = new java.util.LinkedHashMap<>();
+        for (ServerState s : next) map.put(s.endpoint(), s);
+        this.byEndpoint = Map.copyOf(map);
+        this.servers = List.copyOf(next);
+        if (!map.containsKey(primary.endpoint())) {
+            primary = next.get(0);
+            primaryWal.clear();
+        }
+        elect();
     }
 
     public List<ServerState> servers() {

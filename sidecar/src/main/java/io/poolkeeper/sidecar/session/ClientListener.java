@@ -48,10 +48,10 @@ public final class ClientListener implements AutoCloseable {
      * Starts accepting clients on {@code config.listen} and, when configured, on
      * {@code config.listenReadOnly}, where every transaction is a read.
      */
-    public static List<ClientListener> start(SidecarConfig config, Routes routes, UserList users, ServerTls tls,
-                                             ProxyMetrics metrics) throws IOException {
+    public static Clients start(SidecarConfig config, Routes routes, UserList users, ServerTls tls,
+                                ProxyMetrics metrics) throws IOException {
         ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics));
-        SessionRegistry registry = new SessionRegistry(config.timeouts().query());
+        SessionRegistry registry = new SessionRegistry(() -> ctx.config().timeouts().query());
         List<ClientListener> listeners = new ArrayList<>();
         try {
             listeners.add(new ClientListener(ctx, registry, config.listenAddress(), false));
@@ -63,7 +63,16 @@ public final class ClientListener implements AutoCloseable {
             registry.close();
             throw e;
         }
-        return listeners;
+        return new Clients(ctx, registry, listeners);
+    }
+
+    /** Stops accepting new clients; those connected stay. */
+    void stopAccepting() {
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
     }
 
     private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address, boolean readOnly) throws IOException {
@@ -171,7 +180,6 @@ public final class ClientListener implements AutoCloseable {
 
     @Override
     public void close() {
-        registry.close();
         try {
             serverSocket.close();
         } catch (IOException ignored) {

@@ -59,6 +59,7 @@ final class ClientSession {
     private String lastStatement;
     private ClientState state = ClientState.IDLE;
     private volatile boolean serverBusy;
+    private volatile boolean drainRequested;
     private volatile long progressNanos;
     private volatile boolean timeoutCancelSent;
     private byte txStatus = 'I';
@@ -90,6 +91,8 @@ final class ClientSession {
             log.info("client {}: protocol violation: {}", login.peer(), e.getMessage());
             ctx.metrics().protocolViolation();
             sendFatal(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
+        } catch (Drained e) {
+            sendFatal(shuttingDown());
         } catch (ServerLost e) {
             log.warn("client {}: {}", login.peer(), e.getMessage());
             if (leasedServer != null) leasedServer.breaker().recordFailure();
@@ -128,7 +131,11 @@ final class ClientSession {
                     flushToServer();
                     flushToClient();
                 }
-                if (!reader.next() || !dispatch(reader.type())) return;
+                if (!reader.next()) {
+                    if (drainRequested) throw new Drained();
+                    return;
+                }
+                if (!dispatch(reader.type())) return;
             }
         }
     }
@@ -341,6 +348,8 @@ final class ClientSession {
         FrameReader r = lease.server().reader();
         try {
             if (!r.next()) throw new ServerLost("the server closed the connection (" + lease.server().describe() + ")");
+        } catch (Drained e) {
+            sendFatal(shuttingDown());
         } catch (ServerLost e) {
             throw e;
         } catch (IOException e) {
@@ -494,6 +503,31 @@ final class ClientSession {
         if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
         giveBack(l, discard, RetireReason.DIRTY);
+        if (drainRequested) {
+            flushToClient();
+            throw new Drained();
+        }
+    }
+
+    private static PgError shuttingDown() {
+        return PgError.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command")
+                .withHint("poolkeeper is shutting down; reconnect to reach another instance");
+    }
+
+    /**
+     * Shutdown: a session between transactions is woken (its socket's input is shut, so its read
+     * ends) and told 57P01; one in a transaction is told when the transaction ends.
+     */
+    void requestDrain() {
+        drainRequested = true;
+        synchronized (leaseLock) {
+            if (lease != null) return;
+            try {
+                login.socket().shutdownInput();
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // a TLS socket may not shut one side; the grace period's end closes it
+            }
+        }
     }
 
     private void giveBack(Lease l, boolean discard, RetireReason why) {
@@ -593,6 +627,13 @@ final class ClientSession {
             log.info("client {}: statement ran past the query timeout; cancelling it on the server", login.peer());
             ctx.metrics().queryTimedOut();
             cancelRunningStatement();
+        }
+    }
+
+    /** The sidecar is shutting down and this session is between transactions: time to say goodbye. */
+    static final class Drained extends IOException {
+        Drained() {
+            super("shutting down", null);
         }
     }
 

@@ -24,9 +24,9 @@ final class ProxyContext {
     /** A borrowed connection and the server it belongs to. */
     record Borrowed(ServerState server, Lease lease) {}
 
-    private final SidecarConfig config;
+    private volatile SidecarConfig config;
     private final Routes routes;
-    private final UserList users;
+    private volatile UserList users;
     private final ServerTls tls;
     private final SessionMetrics metrics;
     private final SecureRandom random = new SecureRandom();
@@ -41,6 +41,12 @@ final class ProxyContext {
 
     SidecarConfig config() {
         return config;
+    }
+
+    /** A reloaded config and users file; sessions see them from their next transaction or login. */
+    void reconfigure(SidecarConfig next, UserList nextUsers) {
+        this.config = next;
+        this.users = nextUsers;
     }
 
     Routes routes() {
