@@ -32,6 +32,7 @@ public final class Sidecar implements AutoCloseable {
     private final Routes routes;
     private final Clients clients;
     private final AdminServer admin;
+    private final PoolAlerts alerts;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
 
@@ -47,7 +48,7 @@ public final class Sidecar implements AutoCloseable {
         this.routes = Routes.start(config, registry, metrics, f -> failovers.increment());
         Clients started = null;
         try {
-            started = ClientListener.start(config, routes, users, tls, metrics);
+            started = ClientListener.start(config, routes, users, tls, metrics, registry);
             this.admin = AdminServer.start(config.adminAddress(), registry, this::notReadyReason, () -> SidecarStatus.of(this));
         } catch (IOException | RuntimeException e) {
             if (started != null) started.close();
@@ -55,6 +56,7 @@ public final class Sidecar implements AutoCloseable {
             throw e;
         }
         this.clients = started;
+        this.alerts = new PoolAlerts(routes.topology(), metrics);
     }
 
     /** Starts listening as {@code config} says; the config must have no {@link SidecarConfig#problems()}. */
@@ -136,6 +138,7 @@ public final class Sidecar implements AutoCloseable {
         if (closing) return;
         closing = true;
         try {
+            alerts.close();
             clients.drain(current.shutdownGrace());
             clients.close();
             admin.close();

@@ -87,6 +87,14 @@ class ReadWriteRoutingIT {
             c.setAutoCommit(false);
             assertThat(port(c, "select inet_server_port()")).as("plain BEGIN").isEqualTo(primary.port());
             c.commit();
+            String metrics = proxy.admin("/metrics").body();
+            // the 10 reads, and pgjdbc's SET application_name at connect, which any server may run
+            assertThat(metrics).containsPattern("poolkeeper_routing_decisions_total\\{[^}]*route=\"replica\"[^}]*} 11\\.0");
+            assertThat(metrics).containsPattern("poolkeeper_routing_decisions_total\\{[^}]*route=\"primary\"[^}]*} 4\\.0");
+            assertThat(metrics).containsPattern("poolkeeper_server_primary\\{[^}]*server=\"127.0.0.1:" + primary.port() + "\"[^}]*} 1");
+            assertThat(metrics).containsPattern("poolkeeper_server_up\\{[^}]*server=\"127.0.0.1:" + replicaA.port() + "\"[^}]*} 1");
+            assertThat(metrics).containsPattern("poolkeeper_server_breaker_state\\{[^}]*} 0");
+            assertThat(metrics).contains("poolkeeper_server_lag_seconds{");
         }
         try (RunningSidecar proxy = sidecar("RoundRobin", ""); Connection fresh = proxy.connect()) {
             fresh.setAutoCommit(false);

@@ -7,6 +7,7 @@ import io.poolkeeper.api.config.SplitReads;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
 import io.poolkeeper.sidecar.backend.ServerPool;
 import io.poolkeeper.sidecar.health.CircuitBreaker;
+import io.poolkeeper.sidecar.health.ServerGauges;
 import io.poolkeeper.sidecar.health.Role;
 import io.poolkeeper.sidecar.health.ServerProber;
 import io.poolkeeper.sidecar.health.ServerState;
@@ -37,6 +38,7 @@ public final class Routes implements AutoCloseable {
     private final String serverPassword;
     private final Topology topology;
     private final Map<Endpoint, ServerProber> probers = new LinkedHashMap<>();
+    private final Map<Endpoint, ServerGauges> gauges = new LinkedHashMap<>();
     private volatile SidecarConfig config;
     private volatile ReadRouter router;
 
@@ -48,7 +50,12 @@ public final class Routes implements AutoCloseable {
         this.serverPassword = serverPassword;
         this.router = new ReadRouter(config.routing().readStrategy());
         this.topology = new Topology(states, onFailover, this::roleChanged);
-        for (ServerState s : states) startProber(s);
+        for (ServerState s : states) watch(s);
+    }
+
+    private void watch(ServerState s) {
+        startProber(s);
+        gauges.put(s.endpoint(), new ServerGauges(registry, config.database(), s, () -> topology.primary() == s));
     }
 
     /** Opens a pool per configured server and starts probing them. */
@@ -92,12 +99,13 @@ public final class Routes implements AutoCloseable {
         removed.removeAll(kept);
         topology.replaceServers(kept);
         for (ServerState s : kept) {
-            if (!probers.containsKey(s.endpoint())) startProber(s);
+            if (!probers.containsKey(s.endpoint())) watch(s);
             probers.get(s.endpoint()).interval(next.probe().interval());
         }
         for (ServerState s : removed) {
             log.info("reload: removing server {} once its {} lent connection(s) come back", s.endpoint(), s.pool().lentCount());
             probers.remove(s.endpoint()).close();
+            gauges.remove(s.endpoint()).close();
             retireWhenIdle(s, next.shutdownGrace());
         }
         if (next.routing().readStrategy() != config.routing().readStrategy()) router = new ReadRouter(next.routing().readStrategy());
@@ -180,6 +188,7 @@ public final class Routes implements AutoCloseable {
     @Override
     public synchronized void close() {
         for (ServerProber p : probers.values()) p.close();
+        for (ServerGauges g : gauges.values()) g.close();
         for (ServerState s : topology.servers()) {
             s.pool().close();
             if (s.metrics() != null) s.metrics().close();

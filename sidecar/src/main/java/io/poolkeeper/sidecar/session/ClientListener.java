@@ -1,8 +1,10 @@
 package io.poolkeeper.sidecar.session;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.Events;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
 import io.poolkeeper.sidecar.auth.UserList;
 import io.poolkeeper.sidecar.route.Routes;
@@ -49,8 +51,9 @@ public final class ClientListener implements AutoCloseable {
      * {@code config.listenReadOnly}, where every transaction is a read.
      */
     public static Clients start(SidecarConfig config, Routes routes, UserList users, ServerTls tls,
-                                ProxyMetrics metrics) throws IOException {
-        ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics));
+                                ProxyMetrics metrics, MeterRegistry meters) throws IOException {
+        ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics),
+                new RoutingMeters(meters, config.database()));
         SessionRegistry registry = new SessionRegistry(() -> ctx.config().timeouts().query());
         List<ClientListener> listeners = new ArrayList<>();
         try {
@@ -133,6 +136,7 @@ public final class ClientListener implements AutoCloseable {
             switch (outcome) {
                 case ClientLogin.Outcome.CancelRequested c -> registry.cancel(c.processId(), c.secretKey());
                 case ClientLogin.Outcome.LoggedIn in -> {
+                    Events.connect(in.login().peer(), in.login().user());
                     state = ClientState.IDLE;
                     ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
                     serve(in.login());

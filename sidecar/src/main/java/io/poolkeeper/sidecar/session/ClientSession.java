@@ -1,10 +1,12 @@
 package io.poolkeeper.sidecar.session;
 
 import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.Events;
 import io.poolkeeper.sidecar.admin.RetireReason;
 import io.poolkeeper.sidecar.backend.Lease;
 import io.poolkeeper.sidecar.backend.ServerConnection;
 import io.poolkeeper.sidecar.health.ServerState;
+import io.poolkeeper.sidecar.protocol.ErrorFields;
 import io.poolkeeper.sidecar.protocol.FrameReader;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.Msg;
@@ -298,6 +300,7 @@ final class ClientSession {
                 || (ctx.routes().splitReads() && routingSql != null && StatementClassifier.isRead(routingSql));
         Lease borrowed;
         ServerState server;
+        long waitStart = System.nanoTime();
         moveTo(ClientState.WAITING);
         try {
             ProxyContext.Borrowed b = ctx.borrow(read, readContext);
@@ -329,6 +332,7 @@ final class ClientSession {
         leasedServer = server;
         leaseIsWrite = !read && server == ctx.routes().topology().primary();
         leasedAtNanos = System.nanoTime();
+        Events.acquire(login.peer(), server.endpoint(), (leasedAtNanos - waitStart) / 1000);
         moveTo(ClientState.ACTIVE);
         return true;
     }
@@ -368,6 +372,7 @@ final class ClientSession {
             case Msg.NOTICE_RESPONSE, Msg.NOTIFICATION_RESPONSE, Msg.PARAMETER_STATUS -> passOn(r, head);
             case Msg.ERROR_RESPONSE -> {
                 ctx.metrics().serverError();
+                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength()).sqlState());
                 passOn(r, null);
                 copyIn = false;
                 if (head != null && head.endsOnError()) {
@@ -406,8 +411,7 @@ final class ClientSession {
         long slow = ctx.config().monitoring().slowQuery().toNanos();
         if (slow > 0 && nanos >= slow) {
             leasedServer.metrics().slowQuery();
-            log.warn("slow_query: {} ms on {} for client {}: {}", nanos / 1_000_000, leasedServer.endpoint(), login.peer(),
-                    abbreviate(lastStatement));
+            Events.slowQuery(login.peer(), leasedServer.endpoint(), nanos / 1_000_000, abbreviate(lastStatement));
         }
     }
 
@@ -447,6 +451,7 @@ final class ClientSession {
     }
 
     private void answerError(PgError e) {
+        Events.error(login.peer(), e.sqlState(), e.getMessage());
         PgBuffer b = new PgBuffer(128);
         Messages.errorResponse(b, e);
         answerLocally(b.toByteArray(), true);
@@ -499,6 +504,7 @@ final class ClientSession {
         }
         long now = System.nanoTime();
         leasedServer.metrics().transactionEnded(now - leasedAtNanos);
+        Events.release(login.peer(), leasedServer.endpoint(), (now - leasedAtNanos) / 1000);
         leasedServer.breaker().recordSuccess();
         if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
@@ -537,8 +543,10 @@ final class ClientSession {
         if (discard) {
             l.discard();
             server.metrics().retired(why);
+            Events.remove(server.endpoint(), why.tagValue());
         } else if (l.release()) {
             server.metrics().retired(RetireReason.MAX_USES);
+            Events.remove(server.endpoint(), RetireReason.MAX_USES.tagValue());
         }
     }
 

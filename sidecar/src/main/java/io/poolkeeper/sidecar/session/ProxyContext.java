@@ -29,14 +29,16 @@ final class ProxyContext {
     private volatile UserList users;
     private final ServerTls tls;
     private final SessionMetrics metrics;
+    private final RoutingMeters routing;
     private final SecureRandom random = new SecureRandom();
 
-    ProxyContext(SidecarConfig config, Routes routes, UserList users, ServerTls tls, SessionMetrics metrics) {
+    ProxyContext(SidecarConfig config, Routes routes, UserList users, ServerTls tls, SessionMetrics metrics, RoutingMeters routing) {
         this.config = config;
         this.routes = routes;
         this.users = users;
         this.tls = tls;
         this.metrics = metrics;
+        this.routing = routing;
     }
 
     SidecarConfig config() {
@@ -76,7 +78,12 @@ final class ProxyContext {
      * open is skipped; one that cannot be reached counts against its breaker and the next is tried.
      */
     Borrowed borrow(boolean read, ReadContext client) throws PgError {
-        if (!read) return borrowForWrite();
+        Borrowed b = read ? borrowForRead(client) : borrowForWrite();
+        routing.routed(read, b.server() == routes.topology().primary());
+        return b;
+    }
+
+    private Borrowed borrowForRead(ReadContext client) throws PgError {
         PgError last = null;
         for (ServerState server : routes.readCandidates(client)) {
             if (!server.breaker().allowRequest()) continue;
