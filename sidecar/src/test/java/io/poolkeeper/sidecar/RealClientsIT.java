@@ -146,22 +146,20 @@ class RealClientsIT {
         }
 
         /**
-         * In -M prepared pgbench prepares each statement with the blocking PQprepare, which stalls
-         * every client of that pgbench thread while one of them waits for a pooled connection; with
-         * clients that hold connections mid-transaction on the same thread that is a deadlock until
-         * the acquire timeout (with any transaction pooler). One thread per client avoids it.
+         * pgbench 15 prepares with the blocking PQprepare, which parks every client of its thread
+         * while it waits; with 8 clients on 2 threads and 3 server connections that only works
+         * because the sidecar accepts a named Parse outside a transaction without a server.
          */
         @ParameterizedTest(name = "-M prepared -b {0}")
         @CsvSource({"tpcb-like", "select-only"})
         void whenEightClientsShareThreeServerConnectionsWithPreparedStatementsThenEveryTransactionCommits(String script) throws Exception {
-            assertEveryTransactionDone(List.of("pgbench", "-n", "-M", "prepared", "-b", script, "-c", "8", "-j", "8", "-t", "200"), 1600);
+            assertEveryTransactionDone(List.of("pgbench", "-n", "-M", "prepared", "-b", script, "-c", "8", "-j", "2", "-t", "200"), 1600);
         }
 
         @ParameterizedTest(name = "-C -M {0}")
         @CsvSource({"simple", "extended", "prepared"})
         void whenEveryTransactionComesOnANewClientConnectionThenEveryTransactionCommits(String mode) throws Exception {
-            // -j 4: one client per thread, for the reason given above for -M prepared
-            assertEveryTransactionDone(List.of("pgbench", "-n", "-C", "-M", mode, "-c", "4", "-j", "4", "-t", "100"), 400);
+            assertEveryTransactionDone(List.of("pgbench", "-n", "-C", "-M", mode, "-c", "4", "-j", "2", "-t", "100"), 400);
         }
 
         private void assertEveryTransactionDone(List<String> argv, int transactions) throws Exception {

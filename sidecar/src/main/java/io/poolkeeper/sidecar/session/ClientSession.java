@@ -193,8 +193,15 @@ final class ClientSession {
             failExtended(PgError.error(SqlState.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + parse.name() + "\" already exists"));
             return;
         }
+        if (lease == null) {
+            // Outside a transaction a named statement needs no server yet: it is prepared where its
+            // first Bind runs. So a client that prepares and waits (pgbench's PQprepare) holds no
+            // connection, and a bad statement reports its error at that Bind instead.
+            statements.defineUnconfirmed(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
+            answerLocally(ExtendedMessages.PARSE_COMPLETE, false);
+            return;
+        }
         PreparedStatements.Statement s = statements.define(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
-        if (!borrowServer(true, parse.query())) return;
         ServerConnection server = lease.server();
         if (server.prepared().add(s.serverName())) {
             replies.expect(Reply.parse(s.serverName(), false));
@@ -399,6 +406,7 @@ final class ClientSession {
 
     private void popped() {
         Reply done = replies.pop();
+        if (done.kind() == Kind.PARSE && done.preparedName() != null) confirmParsed(done.preparedName());
         long now = System.nanoTime();
         if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
         progressNanos = now;
@@ -422,6 +430,11 @@ final class ClientSession {
         return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
     }
 
+    private void confirmParsed(String serverName) {
+        String unconfirmed = statements.unconfirmedName(serverName);
+        if (unconfirmed != null) statements.confirmed(unconfirmed);
+    }
+
     private ServerLost unexpected(byte type, Reply head) {
         return new ServerLost("the server sent '" + (char) type + "' while the proxy expected "
                 + (head == null ? "nothing" : "a reply to " + head.kind()) + "; the server connection is out of step and was closed");
@@ -432,8 +445,12 @@ final class ClientSession {
         toClient.putBytes(r.array(), r.messageStart(), r.messageLength());
     }
 
+    /** A Parse the server refused or skipped: the connection lacks the statement, and one no server ever parsed is forgotten. */
     private void forgetPrepared(Reply r) {
-        if (r.kind() == Kind.PARSE && r.preparedName() != null && lease != null) lease.server().prepared().remove(r.preparedName());
+        if (r.kind() != Kind.PARSE || r.preparedName() == null) return;
+        if (lease != null) lease.server().prepared().remove(r.preparedName());
+        String unconfirmed = statements.unconfirmedName(r.preparedName());
+        if (unconfirmed != null) statements.remove(unconfirmed);
     }
 
     private void emitLocalReplies() {

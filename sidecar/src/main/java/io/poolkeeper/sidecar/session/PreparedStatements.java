@@ -18,6 +18,7 @@ final class PreparedStatements {
     record Statement(String serverName, String query, byte[] parseBody, SessionStateScanner.Effects effects) {}
 
     private final Map<String, Statement> byClientName = new HashMap<>();
+    private final java.util.Set<String> unconfirmed = new java.util.HashSet<>();
 
     Statement get(String clientName) {
         return byClientName.get(clientName);
@@ -36,10 +37,30 @@ final class PreparedStatements {
 
     void remove(String clientName) {
         byClientName.remove(clientName);
+        unconfirmed.remove(clientName);
+    }
+
+    /** A statement accepted without a server: no server has parsed it yet. */
+    Statement defineUnconfirmed(String clientName, String query, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
+        unconfirmed.add(clientName);
+        return define(clientName, query, effects, body, from, to);
+    }
+
+    /** The client name of {@code serverName} while no server has parsed it, or null. */
+    String unconfirmedName(String serverName) {
+        for (String name : unconfirmed) {
+            if (byClientName.get(name).serverName().equals(serverName)) return name;
+        }
+        return null;
+    }
+
+    void confirmed(String clientName) {
+        unconfirmed.remove(clientName);
     }
 
     void clear() {
         byClientName.clear();
+        unconfirmed.clear();
     }
 
     int size() {
