@@ -96,6 +96,27 @@ class ReloadAndDrainIT {
         }
     }
 
+    @Test
+    void whenTheSidecarShutsDownUnderAWriteLoadThenNoAcknowledgedCommitIsLost() throws Exception {
+        try (Connection direct = pg.primary().connect("app")) {
+            exec(direct, "create table if not exists ledger (id bigint primary key)");
+            exec(direct, "truncate ledger");
+        }
+        RunningSidecar proxy = RunningSidecar.start(pg.primary(), "shutdownGrace: 5s\n");
+        FailoverIT.Writers writers = new FailoverIT.Writers(proxy, 8);
+        writers.awaitAcknowledged(200, 30_000);
+        proxy.close();
+        writers.stop();
+        try (Connection direct = pg.primary().connect("app")) {
+            List<Long> acknowledged = List.copyOf(writers.acknowledged());
+            long present = Long.parseLong(one(direct, "select count(*) from ledger where id = any('{"
+                    + String.join(",", acknowledged.stream().map(String::valueOf).toList()) + "}'::bigint[])"));
+            assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(200);
+            assertThat(present).as("acknowledged commits present after shutdown").isEqualTo(acknowledged.size());
+            assertThat(writers.failureStates()).allSatisfy(FailoverIT::isConnectionLoss);
+        }
+    }
+
     private static int number(String regex, String text) {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as("pgbench output lacks %s:\n%s", regex, text).isTrue();

@@ -115,6 +115,7 @@ final class ClientSession {
     }
 
     private void greet() throws IOException, PgError {
+        if (ctx.draining()) throw shuttingDown();
         Messages.authenticationOk(toClient);
         Messages.parameterStatuses(toClient, ctx.parametersFor(settings.desired()));
         Messages.backendKeyData(toClient, processId, secretKey);
@@ -303,6 +304,7 @@ final class ClientSession {
      */
     private boolean borrowServer(boolean extendedMessage, String routingSql) throws IOException {
         if (lease != null) return true;
+        if (drainRequested || ctx.draining()) throw new Drained();
         boolean read = readOnlyListener
                 || (ctx.routes().splitReads() && routingSql != null && StatementClassifier.isRead(routingSql));
         Lease borrowed;

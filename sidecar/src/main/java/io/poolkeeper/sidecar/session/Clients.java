@@ -46,6 +46,7 @@ public final class Clients implements AutoCloseable {
      */
     public void drain(Duration grace) {
         for (ClientListener l : listeners) l.stopAccepting();
+        ctx.startDraining();
         long deadline = System.nanoTime() + grace.toNanos();
         registry.requestDrain();
         try {

@@ -27,6 +27,7 @@ final class ProxyContext {
     private volatile SidecarConfig config;
     private final Routes routes;
     private volatile UserList users;
+    private volatile boolean draining;
     private final ServerTls tls;
     private final SessionMetrics metrics;
     private final RoutingMeters routing;
@@ -43,6 +44,15 @@ final class ProxyContext {
 
     SidecarConfig config() {
         return config;
+    }
+
+    /** Set when shutdown begins: no session may start a new transaction after it. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /** A reloaded config and users file; sessions see them from their next transaction or login. */
