@@ -39,6 +39,8 @@ public final class ServerPool implements AutoCloseable {
     private volatile int maxUses;
     private volatile Map<String, String> reportedParameters;
     private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger acquiring = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean retiring;
 
     public ServerPool(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry) throws IOException {
         this.name = name;
@@ -110,6 +112,18 @@ public final class ServerPool implements AutoCloseable {
      * the topology in between while a server is in doubt.
      */
     public Lease acquire(long timeoutMillis) throws PgError {
+        acquiring.incrementAndGet();
+        try {
+            if (retiring) {
+                throw PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: server " + endpoint + " was removed from the config");
+            }
+            return borrow(timeoutMillis);
+        } finally {
+            acquiring.decrementAndGet();
+        }
+    }
+
+    private Lease borrow(long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
             Connection c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(Math.max(250, timeoutMillis));
@@ -209,6 +223,19 @@ public final class ServerPool implements AutoCloseable {
     /** Connections lent out now. */
     public int lentCount() {
         return lent.size();
+    }
+
+    /**
+     * The server left the config: no new borrow starts here. The caller closes the pool once
+     * {@link #idleForRetirement()}, so no borrower is left waiting on a closed pool.
+     */
+    public void retire() {
+        retiring = true;
+    }
+
+    /** True once retired and nothing is lent or being borrowed (the counter is raised before the flag is read). */
+    public boolean idleForRetirement() {
+        return retiring && acquiring.get() == 0 && lent.isEmpty();
     }
 
     public PoolStats stats() {

@@ -119,10 +119,11 @@ public final class Routes implements AutoCloseable {
     }
 
     private static void retireWhenIdle(ServerState s, Duration grace) {
+        s.pool().retire();
         Thread.ofVirtual().name("poolkeeper-retire-" + s.endpoint()).start(() -> {
             long deadline = System.nanoTime() + grace.toNanos();
             try {
-                while (s.pool().lentCount() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
+                while (!s.pool().idleForRetirement() && System.nanoTime() < deadline) Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
