@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.api.v1alpha1.Topology;
+import io.poolkeeper.operator.model.PoolPlan;
 
 /**
  * When each optional dependent exists. A precondition that turns false deletes what the dependent
@@ -37,7 +38,9 @@ public final class Preconditions {
     public static final class MonitoringCrdsPresent implements Condition<HasMetadata, DatabasePool> {
         @Override
         public boolean isMet(DependentResource<HasMetadata, DatabasePool> d, DatabasePool pool, Context<DatabasePool> c) {
-            return Plans.of(c).monitoringCrdsPresent();
+            // Without a plan (outside a reconcile) nothing says the CRDs exist.
+            return c.managedWorkflowAndDependentResourceContext().get(PoolPlan.KEY, PoolPlan.class)
+                    .map(PoolPlan::monitoringCrdsPresent).orElse(false);
         }
     }
 
