@@ -34,26 +34,10 @@ class PoolApplyIT {
         k8s.close();
     }
 
-    static String pool(String name, LocalPostgres pg, String extra) {
-        return """
-                apiVersion: poolkeeper.io/v1alpha1
-                kind: DatabasePool
-                metadata: {name: %s, namespace: shop}
-                spec:
-                  database: app
-                  credentialsSecret: db-login
-                  clientAuthSecret: db-clients
-                  primary: {host: 127.0.0.1, port: %d}
-                  replicas:
-                    - {host: 127.0.0.1, port: %d, weight: 2, zone: a}
-                  failover: {probeInterval: 500ms}
-                %s""".formatted(name, pg.primary().port(), pg.replica().port(), extra.indent(2));
-    }
-
     @Test
     void whenAPoolIsAppliedThenEveryOwnedObjectIsCorrectAndOwned(LocalPostgres pg) {
         k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
-        k8s.apply(pool("orders", pg, "instances: 2"));
+        k8s.apply(Pools.yaml("orders", pg, "instances: 2"));
 
         Deployment deployment = Eventually.get("the Deployment", WAIT, () -> k8s.deployment("shop", "orders-pooler"));
         DatabasePool pool = k8s.pool("shop", "orders");
