@@ -6,7 +6,10 @@ import io.poolkeeper.localpg.LocalPostgres;
 final class Pools {
     private Pools() {}
 
-    /** A Standalone pool in namespace shop on {@code pg}'s primary and replicas, probed every 500 ms, plus {@code extra} spec lines. */
+    /**
+     * A Standalone pool in namespace shop on {@code pg}'s primary and replicas, plus {@code extra}
+     * spec lines; probed every 500 ms unless {@code extra} has its own failover settings.
+     */
     static String yaml(String name, LocalPostgres pg, String extra) {
         StringBuilder replicas = new StringBuilder();
         pg.replicas().forEach(r -> replicas.append("    - {host: 127.0.0.1, port: ").append(r.port()).append("}\n"));
@@ -20,7 +23,7 @@ final class Pools {
                   clientAuthSecret: db-clients
                   primary: {host: 127.0.0.1, port: %d}
                   replicas:
-                %s  failover: {probeInterval: 500ms}
-                %s""".formatted(name, pg.primary().port(), replicas, extra.indent(2));
+                %s%s%s""".formatted(name, pg.primary().port(), replicas,
+                extra.contains("failover:") ? "" : "  failover: {probeInterval: 500ms}\n", extra.indent(2));
     }
 }

@@ -39,7 +39,7 @@ class SizingIT {
     void whenInstancesAreScaledThenThePerPodSizeIsRecomputedAndReRendered(LocalPostgres pg) {
         k8s.apply(Pools.yaml("orders", pg, "instances: 2"));
         Eventually.assertThat(WAIT, () -> assertThat(renderedSize("orders")).isEqualTo(38));
-        String hashBefore = k8s.deployment("shop", "orders-pooler").getSpec().getTemplate().getMetadata().getAnnotations()
+        String hashBefore = Eventually.get("the Deployment", WAIT, () -> k8s.deployment("shop", "orders-pooler")).getSpec().getTemplate().getMetadata().getAnnotations()
                 .get("poolkeeper.io/config-hash");
 
         k8s.apply(Pools.yaml("orders", pg, "instances: 4"));
