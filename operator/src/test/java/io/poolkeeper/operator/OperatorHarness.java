@@ -43,6 +43,8 @@ public final class OperatorHarness implements AutoCloseable {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
+        // so that YAML loaded through this client comes back as DatabasePool objects
+        client.getKubernetesSerialization().registerKubernetesResource(DatabasePool.class);
         installCrd(read(CRDS.resolve("databasepools.poolkeeper.io-v1.yml")));
         if (monitoringCrds) {
             installCrd(MonitoringCrdsForTests.POD_MONITOR);
