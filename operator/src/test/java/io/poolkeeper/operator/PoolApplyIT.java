@@ -12,6 +12,8 @@ import io.poolkeeper.api.config.SidecarConfigYaml;
 import io.poolkeeper.api.v1alpha1.Conditions;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.localpg.LocalPostgres;
+import io.poolkeeper.operator.model.monitoring.PodMonitor;
+import io.poolkeeper.operator.model.monitoring.PrometheusRule;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -85,6 +87,29 @@ class PoolApplyIT {
             assertThat(status.servers()).hasSize(2);
             assertThat(status.condition(Conditions.REPLICAS_AVAILABLE).orElseThrow().getStatus()).isEqualTo("True");
             assertThat(status.condition(Conditions.MONITORING_CONFIGURED).orElseThrow().getReason()).isEqualTo("PrometheusOperatorMissing");
+        });
+        assertThat(k8s.client().resources(PodMonitor.class).inNamespace("shop").list().getItems()).isEmpty();
+        assertThat(k8s.registry().scrape()).contains("operator_sdk_reconciliations_started_total",
+                "poolkeeper_operator_probes_total{result=\"primary\",server=\"127.0.0.1:" + pg.primary().port() + "\"}");
+    }
+
+    @Test
+    void whenThePrometheusOperatorIsInstalledThenPodMonitorAndRulesAreMadeAndOwned(LocalPostgres pg) {
+        k8s.close();
+        k8s = OperatorHarness.start(true);
+        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.apply(Pools.yaml("orders", pg, "monitoring: {waitingAlert: 25}"));
+
+        Eventually.assertThat(WAIT, () -> {
+            PodMonitor monitor = k8s.client().resources(PodMonitor.class).inNamespace("shop").withName("orders-pooler").get();
+            PrometheusRule rule = k8s.client().resources(PrometheusRule.class).inNamespace("shop").withName("orders-pooler").get();
+            assertThat(monitor.getSpec().selector().getMatchLabels()).containsEntry("app.kubernetes.io/instance", "orders");
+            assertThat(monitor.getMetadata().getOwnerReferences()).extracting(r -> r.getName()).containsExactly("orders");
+            assertThat(rule.getSpec().groups().getFirst().rules()).extracting(PrometheusRule.Rule::alert)
+                    .contains("PoolkeeperClientsWaiting", "PoolkeeperPoolSaturated", "PoolkeeperNoIdleWhileWaiting");
+            assertThat(rule.getSpec().groups().getFirst().rules().getFirst().expr()).endsWith("> 25");
+            assertThat(k8s.pool("shop", "orders").getStatus().condition(Conditions.MONITORING_CONFIGURED).orElseThrow().getStatus())
+                    .isEqualTo("True");
         });
     }
 }
