@@ -37,7 +37,6 @@ public final class Conditions {
         public static final String REPLICAS_UNHEALTHY = "ReplicasUnhealthy";
         public static final String AS_REQUESTED = "AsRequested";
         public static final String PRIMARY_CHANGED = "PrimaryChanged";
-        public static final String PROMOTING = "Promoting";
         public static final String PROMOTED = "Promoted";
         public static final String PROMOTE_FAILED = "PromoteFailed";
         public static final String WAITING_FOR_PRIMARY = "WaitingForPrimary";

@@ -55,11 +55,6 @@ public final class ServerProbes implements AutoCloseable {
         return out;
     }
 
-    /** Forgets a server's history, e.g. after promoting it, so its next probe counts from zero. */
-    public void forget(Endpoint server) {
-        health.remove(server);
-    }
-
     public ServerProber prober() {
         return prober;
     }

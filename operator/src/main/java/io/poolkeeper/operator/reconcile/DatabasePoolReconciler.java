@@ -59,7 +59,7 @@ public class DatabasePoolReconciler implements Reconciler<DatabasePool>, Cleaner
 
     @Override
     public UpdateControl<DatabasePool> reconcile(DatabasePool pool, Context<DatabasePool> context) {
-        PoolReport report = PoolReport.invalid(pool, SpecValidator.validate(pool));
+        PoolReport report = PoolReport.validated(pool, SpecValidator.validate(pool));
         if (report.problems().isEmpty()) report = converge(pool, context, report);
         return finish(pool, context, report);
     }

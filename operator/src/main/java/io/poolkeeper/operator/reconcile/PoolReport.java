@@ -20,7 +20,8 @@ record PoolReport(
         String configHash,
         String applyError) {
 
-    static PoolReport invalid(DatabasePool pool, List<SpecProblem> problems) {
+    /** A report that so far holds the spec's problems (none for a valid spec). */
+    static PoolReport validated(DatabasePool pool, List<SpecProblem> problems) {
         return new PoolReport(pool, problems, null, null, null, Map.of(), null, null, null);
     }
 
