@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Poolkeeper.Version.class,
         description = "Connection pooling for PostgreSQL on Kubernetes.",
-        subcommands = {SidecarCommand.class, SandboxCommand.class})
+        subcommands = {SidecarCommand.class, OperatorCommand.class, SandboxCommand.class})
 public final class Poolkeeper implements Callable<Integer> {
 
     @Spec

@@ -43,4 +43,14 @@ class PoolkeeperTest {
         assertThat(run("frobnicate")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("frobnicate");
     }
+
+    @Test
+    void whenAskedForHelpThenTheOperatorCommandIsListedWithItsSettings() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("operator");
+        out.getBuffer().setLength(0);
+        assertThat(run("operator", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: poolkeeper operator")
+                .contains("POOLKEEPER_NAMESPACES", "POOLKEEPER_LEASE_NAMESPACE", "POOLKEEPER_METRICS_PORT");
+    }
 }

@@ -1,0 +1,22 @@
+package io.poolkeeper.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import java.util.Objects;
+
+/** Caps that keep clients from exhausting a sidecar. */
+public record LimitsSpec(
+        @Min(1) @JsonPropertyDescription("Most clients connected to one pod at once; default 10000.")
+        Integer maxClientConnections,
+        @Min(8192) @JsonPropertyDescription("Largest protocol message a client may send, in bytes; default 64 MiB.")
+        Integer maxMessageBytes) {
+
+    public LimitsSpec {
+        maxClientConnections = Objects.requireNonNullElse(maxClientConnections, 10_000);
+        maxMessageBytes = Objects.requireNonNullElse(maxMessageBytes, 64 << 20);
+    }
+
+    public static LimitsSpec defaults() {
+        return new LimitsSpec(null, null);
+    }
+}
