@@ -1,5 +1,6 @@
 package io.poolkeeper.api.render;
 
+import java.util.Set;
 import io.poolkeeper.api.config.Endpoint;
 
 /**
@@ -9,5 +10,11 @@ import io.poolkeeper.api.config.Endpoint;
  * @param serverUser the user name from the credentials Secret
  * @param poolSize each pod's pool size towards the primary, from the sizing rules
  * @param minIdle idle connections kept, from the sizing rules
+ * @param fenced servers the operator fenced (an old primary after a promotion): rendered nowhere
  */
-public record RenderFacts(Endpoint currentPrimary, String serverUser, int poolSize, int minIdle) {}
+public record RenderFacts(Endpoint currentPrimary, String serverUser, int poolSize, int minIdle, Set<Endpoint> fenced) {
+
+    public RenderFacts(Endpoint currentPrimary, String serverUser, int poolSize, int minIdle) {
+        this(currentPrimary, serverUser, poolSize, minIdle, Set.of());
+    }
+}

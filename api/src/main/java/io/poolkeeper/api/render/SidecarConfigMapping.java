@@ -4,9 +4,14 @@ import static io.poolkeeper.api.render.SidecarLayout.*;
 
 import io.poolkeeper.api.config.AuthMethod;
 import io.poolkeeper.api.config.Durations;
+import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.v1alpha1.DatabasePoolSpec;
+import io.poolkeeper.api.v1alpha1.ReplicaRef;
+import io.poolkeeper.api.v1alpha1.RoutingSpec;
 import io.poolkeeper.api.v1alpha1.TimeoutsSpec;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A DatabasePool's spec plus the facts the operator observed, as the sidecar config file every pod
@@ -39,6 +44,40 @@ public final class SidecarConfigMapping {
                         Durations.parse(t.connect()),
                         spec.maxUsesPerConnection()),
                 new SidecarConfig.Timeouts(Durations.parse(t.query()), Durations.parse(t.login())),
-                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes()));
+                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes()),
+                replicas(spec, facts),
+                "0.0.0.0:" + POSTGRES_READ_ONLY_PORT,
+                routing(spec.routing()),
+                new SidecarConfig.Probe(Durations.parse(spec.failover().probeInterval()), null),
+                new SidecarConfig.CircuitBreaker(spec.circuitBreaker().failureThreshold(),
+                        Durations.parse(spec.circuitBreaker().resetTimeout())),
+                new SidecarConfig.Monitoring(Durations.parse(spec.monitoring().slowQuery())),
+                null);
+    }
+
+    /**
+     * Every server of the spec but the current primary and the fenced, as replicas: after a
+     * failover the old primary, once it returns as a replica, takes reads again. The sidecar
+     * probes them all and fences on its own any that comes back writable on an older timeline.
+     */
+    private static List<SidecarConfig.Replica> replicas(DatabasePoolSpec spec, RenderFacts facts) {
+        List<SidecarConfig.Replica> out = new ArrayList<>();
+        Endpoint configuredPrimary = spec.primary().endpoint();
+        if (!configuredPrimary.equals(facts.currentPrimary()) && !facts.fenced().contains(configuredPrimary)) {
+            out.add(new SidecarConfig.Replica(configuredPrimary.host(), configuredPrimary.port(), 1, null));
+        }
+        for (ReplicaRef r : spec.replicas()) {
+            Endpoint e = r.endpoint();
+            if (e.equals(facts.currentPrimary()) || facts.fenced().contains(e)) continue;
+            out.add(new SidecarConfig.Replica(r.host(), r.port(), r.weight(), r.zone()));
+        }
+        return out;
+    }
+
+    private static SidecarConfig.Routing routing(RoutingSpec r) {
+        return new SidecarConfig.Routing(
+                io.poolkeeper.api.config.ReadStrategy.fromWireName(r.readStrategy().name()),
+                io.poolkeeper.api.config.SplitReads.fromWireName(r.splitReads().name()),
+                Durations.parse(r.maxReplicaLag()), r.readYourWrites(), r.fallbackToPrimary());
     }
 }

@@ -9,6 +9,8 @@ public final class SidecarLayout {
     private SidecarLayout() {}
 
     public static final int POSTGRES_PORT = 6432;
+    /** The read-only listener: every transaction on it goes to a replica; the {@code -ro} Service targets it. */
+    public static final int POSTGRES_READ_ONLY_PORT = 6433;
     public static final int ADMIN_PORT = 9187;
 
     public static final String CONFIG_DIR = "/etc/poolkeeper/config";

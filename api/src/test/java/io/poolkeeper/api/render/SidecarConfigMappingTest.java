@@ -50,6 +50,41 @@ class SidecarConfigMappingTest {
     }
 
     @Test
+    void whenTheSpecHasReplicasAndRoutingThenTheSidecarRoutesReadsAndKnowsEveryServerButTheFenced() {
+        DatabasePool pool = Pools.read("""
+                spec:
+                  database: orders
+                  credentialsSecret: orders-db
+                  clientAuthSecret: orders-clients
+                  primary: {host: pg-0.pg}
+                  replicas:
+                    - {host: pg-1.pg, weight: 2, zone: eu-west-1a}
+                    - {host: pg-2.pg, weight: 1, zone: eu-west-1b}
+                    - {host: pg-3.pg}
+                  routing: {readStrategy: Weighted, splitReads: Off, maxReplicaLag: 5s, readYourWrites: false, fallbackToPrimary: false}
+                  circuitBreaker: {failureThreshold: 3, resetTimeout: 20s}
+                  failover: {probeInterval: 1s}
+                  monitoring: {slowQuery: 250ms}
+                """);
+        RenderFacts afterFailover = new RenderFacts(new Endpoint("pg-1.pg", 5432), "pooler", 40, 10,
+                java.util.Set.of(new Endpoint("pg-3.pg", 5432)));
+
+        SidecarConfig config = SidecarConfigMapping.render(pool.getSpec(), afterFailover);
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.primary()).isEqualTo(new Endpoint("pg-1.pg", 5432));
+        assertThat(config.replicas()).containsExactly(
+                new SidecarConfig.Replica("pg-0.pg", 5432, 1, null),
+                new SidecarConfig.Replica("pg-2.pg", 5432, 1, "eu-west-1b"));
+        assertThat(config.listenReadOnly()).isEqualTo("0.0.0.0:6433");
+        assertThat(config.routing()).isEqualTo(new SidecarConfig.Routing(io.poolkeeper.api.config.ReadStrategy.WEIGHTED,
+                io.poolkeeper.api.config.SplitReads.OFF, Duration.ofSeconds(5), false, false));
+        assertThat(config.circuitBreaker()).isEqualTo(new SidecarConfig.CircuitBreaker(3, Duration.ofSeconds(20)));
+        assertThat(config.probe().interval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.monitoring().slowQuery()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
     void whenAMinimalSpecThenTheSeedsDefaults() {
         DatabasePoolSpec spec = Pools.read("""
                 spec: {database: app, credentialsSecret: app-db, clientAuthSecret: app-clients, primary: {host: pg}}

@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 
 /**
- * The pool's Services on PostgreSQL's usual port 5432. Both reach the sidecar's one listener
- * today: the sidecar config has no read-only listener yet, so {@code -ro} is the name clients
- * should already use for reads and will move to that listener when the sidecar gets one.
+ * The pool's Services on PostgreSQL's usual port 5432: {@code -rw} reaches the sidecar's main
+ * listener (writes to the primary, reads split off to replicas), {@code -ro} its read-only
+ * listener (every transaction on a replica).
  */
 public final class ServiceModel {
     public static final int PORT = 5432;
@@ -15,14 +15,14 @@ public final class ServiceModel {
     private ServiceModel() {}
 
     public static Service readWrite(DatabasePool pool) {
-        return build(pool, PoolNames.readWriteService(pool), "read-write");
+        return build(pool, PoolNames.readWriteService(pool), "read-write", SidecarPodParts.POSTGRES_PORT_NAME);
     }
 
     public static Service readOnly(DatabasePool pool) {
-        return build(pool, PoolNames.readOnlyService(pool), "read-only");
+        return build(pool, PoolNames.readOnlyService(pool), "read-only", SidecarPodParts.POSTGRES_READ_ONLY_PORT_NAME);
     }
 
-    private static Service build(DatabasePool pool, String name, String access) {
+    private static Service build(DatabasePool pool, String name, String access, String targetPort) {
         return new ServiceBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -33,7 +33,7 @@ public final class ServiceModel {
                 .withNewSpec()
                 .withType("ClusterIP")
                 .withSelector(PoolNames.selector(pool))
-                .addNewPort().withName("postgres").withPort(PORT).withNewTargetPort("postgres").withProtocol("TCP").endPort()
+                .addNewPort().withName("postgres").withPort(PORT).withNewTargetPort(targetPort).withProtocol("TCP").endPort()
                 .endSpec()
                 .build();
     }

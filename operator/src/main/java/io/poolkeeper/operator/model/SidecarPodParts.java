@@ -27,6 +27,8 @@ import java.util.List;
  */
 public final class SidecarPodParts {
     public static final long USER_ID = 10001;
+    public static final String POSTGRES_PORT_NAME = "postgres";
+    public static final String POSTGRES_READ_ONLY_PORT_NAME = "postgres-ro";
     // Secret files readable by the container whatever user and fsGroup a target's pods run with.
     private static final int SECRET_MODE = 0444;
 
@@ -37,7 +39,8 @@ public final class SidecarPodParts {
                 .withName(PoolNames.CONTAINER)
                 .withImage(plan.image())
                 .withArgs("sidecar", "--config", CONFIG_FILE)
-                .addNewPort().withName("postgres").withContainerPort(POSTGRES_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName(POSTGRES_PORT_NAME).withContainerPort(POSTGRES_PORT).withProtocol("TCP").endPort()
+                .addNewPort().withName(POSTGRES_READ_ONLY_PORT_NAME).withContainerPort(POSTGRES_READ_ONLY_PORT).withProtocol("TCP").endPort()
                 .addNewPort().withName("metrics").withContainerPort(ADMIN_PORT).withProtocol("TCP").endPort()
                 .withReadinessProbe(httpProbe("/readyz", 5, 3))
                 .withLivenessProbe(httpProbe("/healthz", 10, 3))
