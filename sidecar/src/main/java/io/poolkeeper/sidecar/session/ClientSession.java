@@ -14,6 +14,7 @@ import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.ProtocolViolation;
 import io.poolkeeper.sidecar.protocol.SqlState;
+import io.poolkeeper.sidecar.protocol.Wire;
 import io.poolkeeper.sidecar.route.ReadContext;
 import io.poolkeeper.sidecar.route.StatementClassifier;
 import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
@@ -37,6 +38,12 @@ final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final int MAX_PREPARED_PER_SERVER = 1000;
     private static final int IDLE_BUFFER = 8 * 1024;
+    /**
+     * A statement past the query timeout whose server has not answered the cancel this long after
+     * it (at least; a query timeout longer than this is used instead) is cut off: its server
+     * connection is closed, as a hung or unreachable server would otherwise hold the client forever.
+     */
+    private static final long MIN_CANCEL_GRACE_NANOS = 2_000_000_000L;
 
     private final ProxyContext ctx;
     private final ClientLogin.Login login;
@@ -54,7 +61,8 @@ final class ClientSession {
 
     private final ReadContext readContext = new ReadContext();
     private final boolean readOnlyListener;
-    private Lease lease;
+    /** Volatile for the query-timeout watchdog, which may cut the leased connection off; changed under {@link #leaseLock}. */
+    private volatile Lease lease;
     private ServerState leasedServer;
     private boolean leaseIsWrite;
     private long leasedAtNanos;
@@ -64,6 +72,9 @@ final class ClientSession {
     private volatile boolean drainRequested;
     private volatile long progressNanos;
     private volatile boolean timeoutCancelSent;
+    private volatile boolean cutOff;
+    /** The leased server sent something PostgreSQL never sends (an error without SQLSTATE): retire it at release. */
+    private boolean serverMisbehaved;
     private byte txStatus = 'I';
     private boolean copyIn;
     private boolean discardUntilSync;
@@ -364,6 +375,10 @@ final class ClientSession {
         } catch (ServerLost e) {
             throw e;
         } catch (IOException e) {
+            if (cutOff) {
+                throw new ServerLost("the statement ran past timeouts.query and " + lease.server().describe()
+                        + " did not answer its cancel; the server connection was closed");
+            }
             throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
         }
         onServerMessage(r.type(), r);
@@ -379,7 +394,14 @@ final class ClientSession {
             case Msg.NOTICE_RESPONSE, Msg.NOTIFICATION_RESPONSE, Msg.PARAMETER_STATUS -> passOn(r, head);
             case Msg.ERROR_RESPONSE -> {
                 ctx.metrics().serverError();
-                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength()).sqlState());
+                ErrorFields fields = ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength());
+                if (fields.sqlState() == null || fields.severity() == null) {
+                    // PostgreSQL always sends both: this server is not speaking the protocol as it should.
+                    if (!serverMisbehaved) log.warn("client {}: {} sent an ErrorResponse without {}; it will be retired", login.peer(),
+                            lease.server().describe(), fields.sqlState() == null ? "SQLSTATE" : "severity");
+                    serverMisbehaved = true;
+                }
+                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), fields.sqlState());
                 passOn(r, null);
                 copyIn = false;
                 if (head != null && head.endsOnError()) {
@@ -397,6 +419,10 @@ final class ClientSession {
             }
             default -> {
                 if (head == null) throw unexpected(type, null);
+                if (!Wire.isBackendMessageType(type)) throw malformed("a message of unknown type '" + (char) type + "' (0x" + Integer.toHexString(type & 0xff) + ")");
+                if (type == Msg.DATA_ROW && !Wire.isWellFormedDataRow(r.array(), r.bodyStart(), r.bodyLength())) {
+                    throw malformed("a DataRow whose columns do not fill its length");
+                }
                 if (type == Msg.COPY_IN_RESPONSE) copyIn = true;
                 passOn(r, head);
                 if (head.endsWith(type)) popped();
@@ -411,6 +437,7 @@ final class ClientSession {
         if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
         progressNanos = now;
         timeoutCancelSent = false;
+        cutOff = false;
         emitLocalReplies();
     }
 
@@ -433,6 +460,10 @@ final class ClientSession {
     private void confirmParsed(String serverName) {
         String unconfirmed = statements.unconfirmedName(serverName);
         if (unconfirmed != null) statements.confirmed(unconfirmed);
+    }
+
+    private ServerLost malformed(String what) {
+        return new ServerLost("the server sent " + what + "; the server connection is out of step and was closed");
     }
 
     private ServerLost unexpected(byte type, Reply head) {
@@ -514,7 +545,9 @@ final class ClientSession {
     /** At the ReadyForQuery that ends a transaction: clean what the client left, then give the connection back. */
     private void releaseServer() throws IOException {
         Lease l = lease;
-        boolean discard = !cleanUp(l.server());
+        boolean broken = serverMisbehaved;
+        serverMisbehaved = false;
+        boolean discard = broken || !cleanUp(l.server());
         synchronized (leaseLock) {
             lease = null;
             serverBusy = false;
@@ -525,7 +558,7 @@ final class ClientSession {
         leasedServer.breaker().recordSuccess();
         if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
-        giveBack(l, discard, RetireReason.DIRTY);
+        giveBack(l, discard, broken ? RetireReason.BROKEN : RetireReason.DIRTY);
         if (drainRequested) {
             flushToClient();
             throw new Drained();
@@ -606,7 +639,7 @@ final class ClientSession {
         }
         if (l == null) return;
         ctx.metrics().clientLeftInTransaction();
-        if (!replies.isEmpty()) {
+        if (!replies.isEmpty() || serverMisbehaved) {
             l.server().abort();
             giveBack(l, true, RetireReason.BROKEN);
             return;
@@ -645,13 +678,28 @@ final class ClientSession {
         }
     }
 
-    /** Called by the watchdog: cancels a statement that has run past the query timeout, once. */
+    /**
+     * Called by the watchdog: cancels a statement that has run past the query timeout, once, on a
+     * thread of its own (a cancel to an unreachable server blocks, and must not hold up the
+     * watchdog). When the server has not answered the cancel a grace period later (a hung or
+     * blackholed server), cuts the server connection off, so the client gets an error instead of
+     * waiting for ever; closing the connection also makes a live server roll the statement back.
+     */
     void enforceQueryTimeout(long nowNanos, long timeoutNanos) {
-        if (serverBusy && !timeoutCancelSent && nowNanos - progressNanos > timeoutNanos) {
+        if (!serverBusy) return;
+        long running = nowNanos - progressNanos;
+        if (!timeoutCancelSent && running > timeoutNanos) {
             timeoutCancelSent = true;
             log.info("client {}: statement ran past the query timeout; cancelling it on the server", login.peer());
             ctx.metrics().queryTimedOut();
-            cancelRunningStatement();
+            Thread.ofVirtual().name("poolkeeper-cancel-" + processId).start(this::cancelRunningStatement);
+        } else if (timeoutCancelSent && !cutOff && running > timeoutNanos + Math.max(timeoutNanos, MIN_CANCEL_GRACE_NANOS)) {
+            Lease l = lease;
+            if (l == null) return;
+            cutOff = true;
+            log.warn("client {}: {} has not answered the cancel of a statement past the query timeout; closing it",
+                    login.peer(), l.server().describe());
+            l.server().abort();
         }
     }
 
