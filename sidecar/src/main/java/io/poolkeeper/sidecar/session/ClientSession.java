@@ -110,6 +110,8 @@ final class ClientSession {
             log.warn("client {}: {}", login.peer(), e.getMessage());
             if (leasedServer != null) leasedServer.breaker().recordFailure();
             sendFatal(PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: " + e.getMessage()));
+            // Told; now let it go before giving the server connection back, which may wait on a cancel still in flight.
+            closeClient();
         } catch (IOException e) {
             log.debug("client {} gone: {}", login.peer(), e.toString());
         } catch (PgError e) {
@@ -663,6 +665,15 @@ final class ClientSession {
             toClient.writeTo(out);
         } catch (IOException ignored) {
             // the client is gone already; nothing left to tell it
+        }
+    }
+
+    private void closeClient() {
+        try {
+            login.socket().setSoTimeout(1000);
+            login.socket().close();
+        } catch (IOException | RuntimeException ignored) {
+            // closed already
         }
     }
 
