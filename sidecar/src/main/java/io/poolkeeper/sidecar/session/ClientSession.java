@@ -71,6 +71,14 @@ final class ClientSession {
     private volatile boolean serverBusy;
     private volatile boolean drainRequested;
     private volatile long progressNanos;
+    /**
+     * True from sending the server something it will answer until it has answered all of it; false
+     * while a client idles inside a transaction or feeds a COPY, when nothing runs on the server.
+     * What the query timeout watches.
+     */
+    private volatile boolean awaitingServer;
+    /** When the statement now running started: the send that woke the server, or the end of the statement before it. */
+    private long statementStartNanos;
     private volatile boolean timeoutCancelSent;
     private volatile boolean cutOff;
     /** The leased server sent something PostgreSQL never sends (an error without SQLSTATE): retire it at release. */
@@ -387,6 +395,7 @@ final class ClientSession {
         while (lease != null && r.hasBufferedMessage() && r.next()) {
             onServerMessage(r.type(), r);
         }
+        if (replies.isEmpty()) awaitingServer = false;
     }
 
     private void onServerMessage(byte type, FrameReader r) throws IOException {
@@ -425,7 +434,10 @@ final class ClientSession {
                 if (type == Msg.DATA_ROW && !Wire.isWellFormedDataRow(r.array(), r.bodyStart(), r.bodyLength())) {
                     throw malformed("a DataRow whose columns do not fill its length");
                 }
-                if (type == Msg.COPY_IN_RESPONSE) copyIn = true;
+                if (type == Msg.COPY_IN_RESPONSE) {
+                    copyIn = true;
+                    awaitingServer = false;
+                }
                 passOn(r, head);
                 if (head.endsWith(type)) popped();
             }
@@ -436,7 +448,11 @@ final class ClientSession {
         Reply done = replies.pop();
         if (done.kind() == Kind.PARSE && done.preparedName() != null) confirmParsed(done.preparedName());
         long now = System.nanoTime();
-        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
+        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) {
+            // from the send, not from the reply before: pipelined replies (Parse, Bind, Execute) arrive together
+            statementDone(now - statementStartNanos);
+            statementStartNanos = now;
+        }
         progressNanos = now;
         timeoutCancelSent = false;
         cutOff = false;
@@ -525,9 +541,14 @@ final class ClientSession {
 
     private void flushToServer() throws IOException {
         if (toServer.isEmpty()) return;
-        if (!serverBusy) {
-            progressNanos = System.nanoTime();
-            serverBusy = true;
+        serverBusy = true;
+        if (!awaitingServer && !copyIn) {
+            long now = System.nanoTime();
+            progressNanos = now;
+            statementStartNanos = now;
+            timeoutCancelSent = false;
+            cutOff = false;
+            awaitingServer = true;
         }
         try {
             toServer.writeTo(lease.server().out());
@@ -553,6 +574,7 @@ final class ClientSession {
         synchronized (leaseLock) {
             lease = null;
             serverBusy = false;
+            awaitingServer = false;
         }
         long now = System.nanoTime();
         leasedServer.metrics().transactionEnded(now - leasedAtNanos);
@@ -638,6 +660,7 @@ final class ClientSession {
             l = lease;
             lease = null;
             serverBusy = false;
+            awaitingServer = false;
         }
         if (l == null) return;
         ctx.metrics().clientLeftInTransaction();
@@ -697,7 +720,7 @@ final class ClientSession {
      * waiting for ever; closing the connection also makes a live server roll the statement back.
      */
     void enforceQueryTimeout(long nowNanos, long timeoutNanos) {
-        if (!serverBusy) return;
+        if (!awaitingServer) return;
         long running = nowNanos - progressNanos;
         if (!timeoutCancelSent && running > timeoutNanos) {
             timeoutCancelSent = true;
