@@ -38,6 +38,8 @@ final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final int MAX_PREPARED_PER_SERVER = 1000;
     private static final int IDLE_BUFFER = 8 * 1024;
+    /** How long rolling back and cleaning a connection a client left behind may take before the connection is dropped. */
+    private static final int CLEANUP_TIMEOUT_MILLIS = 5000;
     /**
      * A statement past the query timeout whose server has not answered the cancel this long after
      * it (at least; a query timeout longer than this is used instead) is cut off: its server
@@ -86,6 +88,8 @@ final class ClientSession {
     private byte txStatus = 'I';
     private boolean copyIn;
     private boolean discardUntilSync;
+    /** The server had an error in the extended protocol and skips messages until a Sync we have not sent yet. */
+    private boolean serverSkipsToSync;
 
     ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener) {
         this.ctx = ctx;
@@ -418,10 +422,18 @@ final class ClientSession {
                 if (head != null && head.endsOnError()) {
                     forgetPrepared(replies.pop());
                     replies.dropUntilSync(this::forgetPrepared);
+                    if (replies.isEmpty()) {
+                        // No Sync is on its way: the server now ignores everything up to one, and so
+                        // must we, or a Query or FunctionCall sent meanwhile would wait for an answer
+                        // that never comes (PostgreSQL's own rule for its clients).
+                        discardUntilSync = true;
+                        serverSkipsToSync = true;
+                    }
                 }
             }
             case Msg.READY_FOR_QUERY -> {
                 if (head == null || !head.endsWith(type)) throw unexpected(type, head);
+                serverSkipsToSync = false;
                 txStatus = r.array()[r.bodyStart()];
                 copyIn = false;
                 passOn(r, head);
@@ -670,14 +682,21 @@ final class ClientSession {
             return;
         }
         try {
+            // Bounded: a server that does not answer the cleanup is not worth waiting for.
+            l.server().readTimeout(CLEANUP_TIMEOUT_MILLIS);
+            // A server skipping to Sync would ignore the ROLLBACK and leave us waiting; after an
+            // error there is nothing a Sync could commit.
+            if (serverSkipsToSync) l.server().sync();
             ServerConnection.InternalResult r = l.server().runInternal("ROLLBACK");
             if (r.status() == 'I' && cleanUp(l.server())) {
+                l.server().readTimeout(0);
                 giveBack(l, false, RetireReason.DIRTY);
                 return;
             }
         } catch (IOException e) {
             log.debug("rollback after client {} left failed: {}", login.peer(), e.getMessage());
         }
+        l.server().abort();
         giveBack(l, true, RetireReason.BROKEN);
     }
 

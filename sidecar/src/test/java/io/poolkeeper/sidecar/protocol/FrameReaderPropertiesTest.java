@@ -80,6 +80,8 @@ class FrameReaderPropertiesTest {
                 assertThat(reader.bodyStart() + reader.bodyLength()).isLessThanOrEqualTo(reader.array().length);
                 assertThat(reader.messageStart()).isEqualTo(reader.bodyStart() - 5);
                 assertThat((long) reader.array().length).as("buffer size").isLessThanOrEqualTo(bound);
+                assertThat((long) reader.array().length).as("buffer size against the %d bytes received", in.pos)
+                        .isLessThanOrEqualTo(Math.max(initialCapacity, 2L * in.pos + 5));
                 got.add(new Frame(reader.type(),
                         Arrays.copyOfRange(reader.array(), reader.bodyStart(), reader.bodyStart() + reader.bodyLength())));
                 if (got.size() > bytes.length) fail("more messages than bytes: the reader loops");
@@ -90,6 +92,8 @@ class FrameReaderPropertiesTest {
             ending = Ending.EOF;
         }
         assertThat((long) reader.array().length).as("buffer size at the end").isLessThanOrEqualTo(bound);
+        assertThat((long) reader.array().length).as("buffer size at the end against the %d bytes received", in.pos)
+                .isLessThanOrEqualTo(Math.max(initialCapacity, 2L * in.pos + 5));
         assertThat(got).isEqualTo(expected.frames());
         assertThat(ending).isEqualTo(expected.ending());
     }
