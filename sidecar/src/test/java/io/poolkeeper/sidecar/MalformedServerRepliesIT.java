@@ -91,6 +91,7 @@ class MalformedServerRepliesIT {
             assertServes(next, "next client after " + bad);
         }
         assertThat(proxy.admin("/status").body().replaceAll("\\s+", "")).contains("\"breaker\":\"CLOSED\"");
+        awaitTrue("only the canary to be counted as connected (now " + proxy.clients() + ")", () -> proxy.clients() == 1);
     }
 
     // ---- helpers ----

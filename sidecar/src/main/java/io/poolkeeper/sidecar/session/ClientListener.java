@@ -186,8 +186,10 @@ public final class ClientListener implements AutoCloseable {
         } finally {
             registry.remove(session);
             open.remove(login.socket());
-            login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
-            login.socket().close();
+            if (!login.socket().isClosed()) {
+                login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
+                login.socket().close();
+            }
         }
     }
 
