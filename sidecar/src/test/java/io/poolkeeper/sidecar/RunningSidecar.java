@@ -42,6 +42,11 @@ public final class RunningSidecar implements AutoCloseable {
     }
 
     public static RunningSidecar start(LocalServer primary, String extraYaml) {
+        return start(primary.host(), primary.port(), extraYaml);
+    }
+
+    /** A sidecar whose primary is whatever listens at {@code host:port} (a fake or blackholed server in fault tests). */
+    public static RunningSidecar start(String primaryHost, int primaryPort, String extraYaml) {
         try {
             Path dir = Files.createTempDirectory("poolkeeper-it");
             Path serverPassword = Files.writeString(dir.resolve("server-password"), LocalPostgres.PASSWORD);
@@ -53,7 +58,7 @@ public final class RunningSidecar implements AutoCloseable {
                     database: %s
                     primary: {host: %s, port: %d}
                     server: {user: %s, passwordFile: %s}
-                    """.formatted(DATABASE, primary.host(), primary.port(), LocalPostgres.USER, serverPassword);
+                    """.formatted(DATABASE, primaryHost, primaryPort, LocalPostgres.USER, serverPassword);
             if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
             if (!extraYaml.contains("shutdownGrace:")) yaml += "shutdownGrace: 3s\n";
             yaml += extraYaml.replace("USERS_FILE", users.toString());
@@ -96,6 +101,18 @@ public final class RunningSidecar implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** Clients connected now, in any state (the sum of the {@code poolkeeper_clients} gauges). */
+    public long clients() {
+        return Math.round(sidecar.registry().find("poolkeeper.clients").gauges().stream()
+                .mapToDouble(io.micrometer.core.instrument.Gauge::value).sum());
+    }
+
+    /** Server connections retired for {@code reason} ({@code broken}, {@code dirty}, {@code max_uses}) so far, over all servers. */
+    public double retired(String reason) {
+        return sidecar.registry().find("poolkeeper.server.connections.retired").tag("reason", reason).counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     public Sidecar sidecar() {

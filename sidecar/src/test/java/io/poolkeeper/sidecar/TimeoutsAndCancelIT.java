@@ -61,6 +61,20 @@ class TimeoutsAndCancelIT {
     }
 
     @Test
+    void whenAClientIdlesInATransactionPastTheQueryTimeoutThenNothingIsCancelledAndTheTransactionGoesOn() throws Exception {
+        // The query timeout is about statements running on the server; an idle client is the client's business.
+        try (RunningSidecar proxy = RunningSidecar.start(server, "timeouts: {query: 300ms}\n");
+             Connection c = proxy.connect()) {
+            c.setAutoCommit(false);
+            assertThat(TransactionPoolingIsolationIT.one(c, "select 'first'")).isEqualTo("first");
+            Thread.sleep(3000);
+            assertThat(TransactionPoolingIsolationIT.one(c, "select 'second, same transaction'")).isEqualTo("second, same transaction");
+            c.commit();
+            assertThat(proxy.admin("/metrics").body()).containsPattern("poolkeeper_errors_total\\{[^}]*kind=\"query_timeout\"[^}]*} 0");
+        }
+    }
+
+    @Test
     void whenThePoolStaysFullThenTheWaiterGetsAnErrorNamingThePoolAndCanRetryLater() throws Exception {
         try (RunningSidecar proxy = RunningSidecar.start(server, "pool: {maxSize: 1, minIdle: 0, acquireTimeout: 500ms}\n");
              Connection holder = proxy.connect(); Connection waiter = proxy.connect()) {

@@ -107,6 +107,21 @@ public final class ServerConnection {
         }
     }
 
+    /** Bounds every read on this connection ({@code 0}: none), for the proxy's own cleanup queries. */
+    public void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    /** Sends a Sync and reads up to its ReadyForQuery: ends an extended-protocol error's skip. Returns the transaction status. */
+    public byte sync() throws IOException {
+        out.write(new byte[] {Msg.SYNC, 0, 0, 0, 4});
+        out.flush();
+        while (reader.next()) {
+            if (reader.type() == Msg.READY_FOR_QUERY) return reader.array()[reader.bodyStart()];
+        }
+        throw new IOException("server closed the connection during a Sync");
+    }
+
     public String describe() {
         return "server connection #" + id + " to " + socket.getRemoteSocketAddress();
     }

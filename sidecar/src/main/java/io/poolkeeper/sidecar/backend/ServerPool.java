@@ -62,6 +62,8 @@ public final class ServerPool implements AutoCloseable {
         int connectSeconds = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
         pg.setConnectTimeout(connectSeconds);
         pg.setLoginTimeout(connectSeconds);
+        // A cancel holds its session's lease lock until the server hangs up; a hung server must not hold it for long.
+        pg.setCancelSignalTimeout(connectSeconds);
         pg.setApplicationName("poolkeeper");
         pg.setSslMode("disable");
         pg.setTcpKeepAlive(true);

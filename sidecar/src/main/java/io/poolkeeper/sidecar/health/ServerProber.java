@@ -79,7 +79,6 @@ public final class ServerProber implements AutoCloseable {
         try {
             if (connection == null || connection.isClosed()) connection = connect();
             try (Statement s = connection.createStatement()) {
-                s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
                 try (ResultSet rs = s.executeQuery(PROBE_SQL)) {
                     rs.next();
                     return new ProbeResult(true, rs.getBoolean(1), rs.getLong(2), rs.getInt(3), null, System.nanoTime());
@@ -92,19 +91,33 @@ public final class ServerProber implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the probe's connection within {@code probe.timeout}: pgjdbc takes the login timeout in
+     * fractions of a second (its other timeouts only in whole seconds, so they are rounded up and
+     * merely bound the thread pgjdbc leaves behind when the login timeout fires). Once connected,
+     * every read on the connection is bounded by the timeout in milliseconds, so a server that
+     * stops answering (hung, or blackholed by the network) fails the probe as soon as a dead one.
+     */
     private Connection connect() throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (password != null) p.setProperty("password", password);
-        int seconds = (int) Math.max(1, timeout.toSeconds());
+        int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
         p.setProperty("connectTimeout", String.valueOf(seconds));
         p.setProperty("socketTimeout", String.valueOf(seconds + 1));
-        p.setProperty("loginTimeout", String.valueOf(seconds));
+        p.setProperty("loginTimeout", String.valueOf(timeout.toMillis() / 1000.0));
         p.setProperty("sslmode", "disable");
         p.setProperty("ApplicationName", "poolkeeper-probe");
         p.setProperty("assumeMinServerVersion", "10");
         String url = "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + database;
-        return DriverManager.getConnection(url, p);
+        Connection c = DriverManager.getConnection(url, p);
+        try {
+            c.setNetworkTimeout(Runnable::run, (int) Math.max(1, timeout.toMillis()));
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private void closeConnection() {

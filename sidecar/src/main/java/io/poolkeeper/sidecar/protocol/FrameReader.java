@@ -31,6 +31,8 @@ public final class FrameReader {
 
     /**
      * Advances to the next whole message, reading from the socket only when none is buffered.
+     * The buffer grows with the bytes that arrive, at most to twice what it holds, so it never
+     * exceeds twice the bytes received (nor the cap), whatever length a header claims.
      * @return false at a clean end of stream between messages
      * @throws ProtocolViolation for a length below 4 or above the cap
      * @throws EOFException when the stream ends inside a message
@@ -50,7 +52,9 @@ public final class FrameReader {
                     pos += length + 1;
                     return true;
                 }
-                makeRoom(length + 1);
+                // Grow as the body arrives, never more than double what is held: a header alone
+                // must not make the reader reserve the whole length it claims.
+                makeRoom(available < buf.length ? Math.min(length + 1, buf.length) : (int) Math.min(length + 1L, 2L * buf.length));
             } else {
                 makeRoom(5);
             }

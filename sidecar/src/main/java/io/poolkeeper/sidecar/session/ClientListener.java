@@ -19,10 +19,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,16 @@ public final class ClientListener implements AutoCloseable {
 
     /** Closing a TLS socket waits for the client's close_notify; a client that never sends one must not hold the thread. */
     private static final int CLOSE_WAIT_MILLIS = 1000;
+
+    /** Ends logins that outlive timeouts.login; one daemon thread for every listener in the process. */
+    private static final ScheduledThreadPoolExecutor LOGIN_DEADLINES = loginDeadlines();
+
+    private static ScheduledThreadPoolExecutor loginDeadlines() {
+        ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("poolkeeper-login-deadline").factory());
+        e.setRemoveOnCancelPolicy(true);
+        return e;
+    }
 
     private final ProxyContext ctx;
     private final SessionRegistry registry;
@@ -120,11 +134,17 @@ public final class ClientListener implements AutoCloseable {
                 return;
             }
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout((int) ctx.config().timeouts().login().toMillis());
+            long loginMillis = ctx.config().timeouts().login().toMillis();
+            socket.setSoTimeout((int) loginMillis);
             ClientLogin login = new ClientLogin(ctx, socket);
             ClientLogin.Outcome outcome;
+            // The read timeout alone would let a client that sends a byte now and then stay in login
+            // for ever; the deadline closes the socket when the whole login has taken too long.
+            LoginDeadline deadline = new LoginDeadline(socket);
+            ScheduledFuture<?> timer = LOGIN_DEADLINES.schedule(deadline::expire, loginMillis, TimeUnit.MILLISECONDS);
             try {
                 outcome = login.perform();
+                if (!deadline.finish()) throw new SocketTimeoutException("login took longer than timeouts.login");
             } catch (PgError e) {
                 refuse(login.out(), e);
                 return;
@@ -132,6 +152,9 @@ public final class ClientListener implements AutoCloseable {
                 ctx.metrics().protocolViolation();
                 refuse(login.out(), PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
                 return;
+            } finally {
+                deadline.finish();
+                timer.cancel(false);
             }
             switch (outcome) {
                 case ClientLogin.Outcome.CancelRequested c -> registry.cancel(c.processId(), c.secretKey());
@@ -163,8 +186,37 @@ public final class ClientListener implements AutoCloseable {
         } finally {
             registry.remove(session);
             open.remove(login.socket());
-            login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
-            login.socket().close();
+            if (!login.socket().isClosed()) {
+                login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
+                login.socket().close();
+            }
+        }
+    }
+
+    /** Closes a client's socket if its login has not finished when the deadline comes; once finished, never. */
+    private static final class LoginDeadline {
+        private final Socket socket;
+        private boolean finished;
+        private boolean expired;
+
+        LoginDeadline(Socket socket) {
+            this.socket = socket;
+        }
+
+        synchronized void expire() {
+            if (finished) return;
+            expired = true;
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closed already
+            }
+        }
+
+        /** Marks the login over; false when the deadline came first. */
+        synchronized boolean finish() {
+            finished = true;
+            return !expired;
         }
     }
 

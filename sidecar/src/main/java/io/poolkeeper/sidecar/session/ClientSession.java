@@ -14,6 +14,7 @@ import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.ProtocolViolation;
 import io.poolkeeper.sidecar.protocol.SqlState;
+import io.poolkeeper.sidecar.protocol.Wire;
 import io.poolkeeper.sidecar.route.ReadContext;
 import io.poolkeeper.sidecar.route.StatementClassifier;
 import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
@@ -37,6 +38,14 @@ final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final int MAX_PREPARED_PER_SERVER = 1000;
     private static final int IDLE_BUFFER = 8 * 1024;
+    /** How long rolling back and cleaning a connection a client left behind may take before the connection is dropped. */
+    private static final int CLEANUP_TIMEOUT_MILLIS = 5000;
+    /**
+     * A statement past the query timeout whose server has not answered the cancel this long after
+     * it (at least; a query timeout longer than this is used instead) is cut off: its server
+     * connection is closed, as a hung or unreachable server would otherwise hold the client forever.
+     */
+    private static final long MIN_CANCEL_GRACE_NANOS = 2_000_000_000L;
 
     private final ProxyContext ctx;
     private final ClientLogin.Login login;
@@ -54,7 +63,8 @@ final class ClientSession {
 
     private final ReadContext readContext = new ReadContext();
     private final boolean readOnlyListener;
-    private Lease lease;
+    /** Volatile for the query-timeout watchdog, which may cut the leased connection off; changed under {@link #leaseLock}. */
+    private volatile Lease lease;
     private ServerState leasedServer;
     private boolean leaseIsWrite;
     private long leasedAtNanos;
@@ -63,10 +73,23 @@ final class ClientSession {
     private volatile boolean serverBusy;
     private volatile boolean drainRequested;
     private volatile long progressNanos;
+    /**
+     * True from sending the server something it will answer until it has answered all of it; false
+     * while a client idles inside a transaction or feeds a COPY, when nothing runs on the server.
+     * What the query timeout watches.
+     */
+    private volatile boolean awaitingServer;
+    /** When the statement now running started: the send that woke the server, or the end of the statement before it. */
+    private long statementStartNanos;
     private volatile boolean timeoutCancelSent;
+    private volatile boolean cutOff;
+    /** The leased server sent something PostgreSQL never sends (an error without SQLSTATE): retire it at release. */
+    private boolean serverMisbehaved;
     private byte txStatus = 'I';
     private boolean copyIn;
     private boolean discardUntilSync;
+    /** The server had an error in the extended protocol and skips messages until a Sync we have not sent yet. */
+    private boolean serverSkipsToSync;
 
     ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener) {
         this.ctx = ctx;
@@ -99,6 +122,8 @@ final class ClientSession {
             log.warn("client {}: {}", login.peer(), e.getMessage());
             if (leasedServer != null) leasedServer.breaker().recordFailure();
             sendFatal(PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: " + e.getMessage()));
+            // Told; now let it go before giving the server connection back, which may wait on a cancel still in flight.
+            closeClient();
         } catch (IOException e) {
             log.debug("client {} gone: {}", login.peer(), e.toString());
         } catch (PgError e) {
@@ -366,12 +391,17 @@ final class ClientSession {
         } catch (ServerLost e) {
             throw e;
         } catch (IOException e) {
+            if (cutOff) {
+                throw new ServerLost("the statement ran past timeouts.query and " + lease.server().describe()
+                        + " did not answer its cancel; the server connection was closed");
+            }
             throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
         }
         onServerMessage(r.type(), r);
         while (lease != null && r.hasBufferedMessage() && r.next()) {
             onServerMessage(r.type(), r);
         }
+        if (replies.isEmpty()) awaitingServer = false;
     }
 
     private void onServerMessage(byte type, FrameReader r) throws IOException {
@@ -381,16 +411,31 @@ final class ClientSession {
             case Msg.NOTICE_RESPONSE, Msg.NOTIFICATION_RESPONSE, Msg.PARAMETER_STATUS -> passOn(r, head);
             case Msg.ERROR_RESPONSE -> {
                 ctx.metrics().serverError();
-                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength()).sqlState());
+                ErrorFields fields = ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength());
+                if (fields.sqlState() == null || fields.severity() == null) {
+                    // PostgreSQL always sends both: this server is not speaking the protocol as it should.
+                    if (!serverMisbehaved) log.warn("client {}: {} sent an ErrorResponse without {}; it will be retired", login.peer(),
+                            lease.server().describe(), fields.sqlState() == null ? "SQLSTATE" : "severity");
+                    serverMisbehaved = true;
+                }
+                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), fields.sqlState());
                 passOn(r, null);
                 copyIn = false;
                 if (head != null && head.endsOnError()) {
                     forgetPrepared(replies.pop());
                     replies.dropUntilSync(this::forgetPrepared);
+                    if (replies.isEmpty()) {
+                        // No Sync is on its way: the server now ignores everything up to one, and so
+                        // must we, or a Query or FunctionCall sent meanwhile would wait for an answer
+                        // that never comes (PostgreSQL's own rule for its clients).
+                        discardUntilSync = true;
+                        serverSkipsToSync = true;
+                    }
                 }
             }
             case Msg.READY_FOR_QUERY -> {
                 if (head == null || !head.endsWith(type)) throw unexpected(type, head);
+                serverSkipsToSync = false;
                 txStatus = r.array()[r.bodyStart()];
                 copyIn = false;
                 passOn(r, head);
@@ -399,7 +444,14 @@ final class ClientSession {
             }
             default -> {
                 if (head == null) throw unexpected(type, null);
-                if (type == Msg.COPY_IN_RESPONSE) copyIn = true;
+                if (!Wire.isBackendMessageType(type)) throw malformed("a message of unknown type '" + (char) type + "' (0x" + Integer.toHexString(type & 0xff) + ")");
+                if (type == Msg.DATA_ROW && !Wire.isWellFormedDataRow(r.array(), r.bodyStart(), r.bodyLength())) {
+                    throw malformed("a DataRow whose columns do not fill its length");
+                }
+                if (type == Msg.COPY_IN_RESPONSE) {
+                    copyIn = true;
+                    awaitingServer = false;
+                }
                 passOn(r, head);
                 if (head.endsWith(type)) popped();
             }
@@ -410,9 +462,14 @@ final class ClientSession {
         Reply done = replies.pop();
         if (done.kind() == Kind.PARSE && done.preparedName() != null) confirmParsed(done.preparedName());
         long now = System.nanoTime();
-        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
+        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) {
+            // from the send, not from the reply before: pipelined replies (Parse, Bind, Execute) arrive together
+            statementDone(now - statementStartNanos);
+            statementStartNanos = now;
+        }
         progressNanos = now;
         timeoutCancelSent = false;
+        cutOff = false;
         emitLocalReplies();
     }
 
@@ -435,6 +492,10 @@ final class ClientSession {
     private void confirmParsed(String serverName) {
         String unconfirmed = statements.unconfirmedName(serverName);
         if (unconfirmed != null) statements.confirmed(unconfirmed);
+    }
+
+    private ServerLost malformed(String what) {
+        return new ServerLost("the server sent " + what + "; the server connection is out of step and was closed");
     }
 
     private ServerLost unexpected(byte type, Reply head) {
@@ -494,9 +555,14 @@ final class ClientSession {
 
     private void flushToServer() throws IOException {
         if (toServer.isEmpty()) return;
-        if (!serverBusy) {
-            progressNanos = System.nanoTime();
-            serverBusy = true;
+        serverBusy = true;
+        if (!awaitingServer && !copyIn) {
+            long now = System.nanoTime();
+            progressNanos = now;
+            statementStartNanos = now;
+            timeoutCancelSent = false;
+            cutOff = false;
+            awaitingServer = true;
         }
         try {
             toServer.writeTo(lease.server().out());
@@ -516,10 +582,13 @@ final class ClientSession {
     /** At the ReadyForQuery that ends a transaction: clean what the client left, then give the connection back. */
     private void releaseServer() throws IOException {
         Lease l = lease;
-        boolean discard = !cleanUp(l.server());
+        boolean broken = serverMisbehaved;
+        serverMisbehaved = false;
+        boolean discard = broken || !cleanUp(l.server());
         synchronized (leaseLock) {
             lease = null;
             serverBusy = false;
+            awaitingServer = false;
         }
         long now = System.nanoTime();
         leasedServer.metrics().transactionEnded(now - leasedAtNanos);
@@ -527,7 +596,7 @@ final class ClientSession {
         leasedServer.breaker().recordSuccess();
         if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
-        giveBack(l, discard, RetireReason.DIRTY);
+        giveBack(l, discard, broken ? RetireReason.BROKEN : RetireReason.DIRTY);
         if (drainRequested) {
             flushToClient();
             throw new Drained();
@@ -605,23 +674,31 @@ final class ClientSession {
             l = lease;
             lease = null;
             serverBusy = false;
+            awaitingServer = false;
         }
         if (l == null) return;
         ctx.metrics().clientLeftInTransaction();
-        if (!replies.isEmpty()) {
+        if (!replies.isEmpty() || serverMisbehaved) {
             l.server().abort();
             giveBack(l, true, RetireReason.BROKEN);
             return;
         }
         try {
+            // Bounded: a server that does not answer the cleanup is not worth waiting for.
+            l.server().readTimeout(CLEANUP_TIMEOUT_MILLIS);
+            // A server skipping to Sync would ignore the ROLLBACK and leave us waiting; after an
+            // error there is nothing a Sync could commit.
+            if (serverSkipsToSync) l.server().sync();
             ServerConnection.InternalResult r = l.server().runInternal("ROLLBACK");
             if (r.status() == 'I' && cleanUp(l.server())) {
+                l.server().readTimeout(0);
                 giveBack(l, false, RetireReason.DIRTY);
                 return;
             }
         } catch (IOException e) {
             log.debug("rollback after client {} left failed: {}", login.peer(), e.getMessage());
         }
+        l.server().abort();
         giveBack(l, true, RetireReason.BROKEN);
     }
 
@@ -632,6 +709,15 @@ final class ClientSession {
             toClient.writeTo(out);
         } catch (IOException ignored) {
             // the client is gone already; nothing left to tell it
+        }
+    }
+
+    private void closeClient() {
+        try {
+            login.socket().setSoTimeout(1000);
+            login.socket().close();
+        } catch (IOException | RuntimeException ignored) {
+            // closed already
         }
     }
 
@@ -647,13 +733,28 @@ final class ClientSession {
         }
     }
 
-    /** Called by the watchdog: cancels a statement that has run past the query timeout, once. */
+    /**
+     * Called by the watchdog: cancels a statement that has run past the query timeout, once, on a
+     * thread of its own (a cancel to an unreachable server blocks, and must not hold up the
+     * watchdog). When the server has not answered the cancel a grace period later (a hung or
+     * blackholed server), cuts the server connection off, so the client gets an error instead of
+     * waiting for ever; closing the connection also makes a live server roll the statement back.
+     */
     void enforceQueryTimeout(long nowNanos, long timeoutNanos) {
-        if (serverBusy && !timeoutCancelSent && nowNanos - progressNanos > timeoutNanos) {
+        if (!awaitingServer) return;
+        long running = nowNanos - progressNanos;
+        if (!timeoutCancelSent && running > timeoutNanos) {
             timeoutCancelSent = true;
             log.info("client {}: statement ran past the query timeout; cancelling it on the server", login.peer());
             ctx.metrics().queryTimedOut();
-            cancelRunningStatement();
+            Thread.ofVirtual().name("poolkeeper-cancel-" + processId).start(this::cancelRunningStatement);
+        } else if (timeoutCancelSent && !cutOff && running > timeoutNanos + Math.max(timeoutNanos, MIN_CANCEL_GRACE_NANOS)) {
+            Lease l = lease;
+            if (l == null) return;
+            cutOff = true;
+            log.warn("client {}: {} has not answered the cancel of a statement past the query timeout; closing it",
+                    login.peer(), l.server().describe());
+            l.server().abort();
         }
     }
 

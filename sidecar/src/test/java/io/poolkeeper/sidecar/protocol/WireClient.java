@@ -265,6 +265,17 @@ public final class WireClient implements AutoCloseable {
         }
     }
 
+    /** Half-closes: the proxy reads the end of the stream, as from a client that has said all it will. */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** {@link #readUntilClosed()}, giving each read {@code timeout}. */
+    public List<Message> readUntilClosedWithin(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return readUntilClosed();
+    }
+
     /** Closes our end without saying goodbye, as a crashed client would. */
     @Override
     public void close() throws IOException {
