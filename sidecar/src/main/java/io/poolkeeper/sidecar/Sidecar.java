@@ -1,57 +1,62 @@
 package io.poolkeeper.sidecar;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.poolkeeper.api.config.AuthMethod;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.admin.AdminServer;
-import io.poolkeeper.sidecar.admin.ClientState;
 import io.poolkeeper.sidecar.admin.MetricsOptions;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
-import io.poolkeeper.sidecar.admin.ServerMetrics;
 import io.poolkeeper.sidecar.auth.UserList;
-import io.poolkeeper.sidecar.backend.ServerPool;
 import io.poolkeeper.sidecar.protocol.PgError;
+import io.poolkeeper.sidecar.route.Routes;
+import io.poolkeeper.sidecar.route.Topology;
 import io.poolkeeper.sidecar.session.ClientListener;
+import io.poolkeeper.sidecar.session.Clients;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** A running pool proxy: the client listener, the server pool and the admin HTTP port, started and stopped together. */
+/** A running pool proxy: the client listeners, the servers' pools and probes, and the admin HTTP port, started and stopped together. */
 public final class Sidecar implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sidecar.class);
     private final SidecarConfig config;
     private final PrometheusMeterRegistry registry;
     private final ProxyMetrics metrics;
-    private final ServerMetrics primaryMetrics;
-    private final ServerPool primary;
-    private final ClientListener listener;
+    private volatile SidecarConfig current;
+    private final Routes routes;
+    private final Clients clients;
     private final AdminServer admin;
+    private final PoolAlerts alerts;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
 
     private Sidecar(SidecarConfig config) throws IOException {
         this.config = config;
+        this.current = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ProxyMetrics(registry, config.database(), MetricsOptions.DEFAULTS);
-        this.primaryMetrics = metrics.server(config.primary(), "primary");
         UserList users = config.auth().method() == AuthMethod.TRUST ? null : UserList.load(Path.of(config.auth().usersFile()));
         ServerTls tls = config.tls().enabled() ? ServerTls.fromPem(Path.of(config.tls().certFile()), Path.of(config.tls().keyFile())) : null;
-        this.primary = new ServerPool("primary", config.primary(), config, registry);
-        ClientListener started = null;
+        Counter failovers = Counter.builder("poolkeeper.failovers").description("Times the sidecar followed a new primary")
+                .tag("pool", config.database()).register(registry);
+        this.routes = Routes.start(config, registry, metrics, f -> failovers.increment());
+        Clients started = null;
         try {
-            started = ClientListener.start(config, primary, users, tls, metrics, primaryMetrics);
-            this.admin = AdminServer.start(config.adminAddress(), registry, this::notReadyReason, this::status);
+            started = ClientListener.start(config, routes, users, tls, metrics, registry);
+            this.admin = AdminServer.start(config.adminAddress(), registry, this::notReadyReason, () -> SidecarStatus.of(this));
         } catch (IOException | RuntimeException e) {
             if (started != null) started.close();
-            primary.close();
+            routes.close();
             throw e;
         }
-        this.listener = started;
+        this.clients = started;
+        this.alerts = new PoolAlerts(routes.topology(), metrics);
     }
 
     /** Starts listening as {@code config} says; the config must have no {@link SidecarConfig#problems()}. */
@@ -61,7 +66,30 @@ public final class Sidecar implements AutoCloseable {
     }
 
     public InetSocketAddress listenAddress() {
-        return listener.address();
+        return clients.address();
+    }
+
+    /** The read-only listener's address; empty when none is configured. */
+    public Optional<InetSocketAddress> readOnlyAddress() {
+        return Optional.ofNullable(clients.readOnlyAddress());
+    }
+
+    /**
+     * Applies a changed config without dropping a client: servers, pool sizes and timeouts,
+     * routing, probes, breakers, the query timeout, slow-query threshold, shutdown grace and the
+     * users file's contents. Fields that need a restart (listen addresses, database names, server
+     * login, auth method, TLS, limits) are left as they are, with a warning naming them.
+     * @throws IllegalArgumentException when {@code next} has problems; nothing is changed then
+     */
+    public synchronized void reload(SidecarConfig next) throws IOException {
+        if (!next.problems().isEmpty()) throw new IllegalArgumentException(String.join("; ", next.problems()));
+        List<String> needRestart = ReloadableFields.restartOnlyChanges(current, next);
+        if (!needRestart.isEmpty()) log.warn("reload: {} changed but take effect only after a restart", String.join(", ", needRestart));
+        UserList users = next.auth().method() == AuthMethod.TRUST ? null : UserList.load(Path.of(next.auth().usersFile()));
+        routes.reconfigure(ReloadableFields.keepRestartOnly(current, next));
+        clients.reconfigure(ReloadableFields.keepRestartOnly(current, next), users);
+        current = ReloadableFields.keepRestartOnly(current, next);
+        log.info("reload: applied ({} server(s), pool.maxSize {})", current.servers().size(), current.pool().maxSize());
     }
 
     public InetSocketAddress adminAddress() {
@@ -72,35 +100,31 @@ public final class Sidecar implements AutoCloseable {
         return registry;
     }
 
-    /** Ready once the primary has been reached and its parameters read (clients are greeted with them). */
+    SidecarConfig config() {
+        return current;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    Routes routes() {
+        return routes;
+    }
+
+    Topology topology() {
+        return routes.topology();
+    }
+
+    /** Ready once some server has been reached and its parameters read (clients are greeted with them). */
     private Optional<String> notReadyReason() {
         if (closing) return Optional.of("shutting down");
         try {
-            primary.reportedParameters();
+            routes.reportedParameters();
             return Optional.empty();
         } catch (PgError e) {
             return Optional.of("primary pool: " + e.getMessage());
         }
-    }
-
-    private Map<String, Object> status() {
-        ServerPool.PoolStats s = primary.stats();
-        Map<String, Object> pool = new LinkedHashMap<>();
-        pool.put("server", primary.endpoint().toString());
-        pool.put("role", "primary");
-        pool.put("maxSize", primary.maxSize());
-        pool.put("total", s.total());
-        pool.put("active", s.active());
-        pool.put("idle", s.idle());
-        pool.put("waiting", s.waiting());
-        Map<String, Object> clients = new LinkedHashMap<>();
-        for (ClientState state : ClientState.values()) clients.put(state.tagValue(), metrics.clients(state));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("database", config.database());
-        out.put("listen", listenAddress().getAddress().getHostAddress() + ":" + listenAddress().getPort());
-        out.put("clients", clients);
-        out.put("pools", Map.of("primary", pool));
-        return out;
     }
 
     /** Blocks until {@link #close()} has finished. */
@@ -108,15 +132,17 @@ public final class Sidecar implements AutoCloseable {
         closed.await();
     }
 
+    /** SIGTERM: drains clients within {@code shutdownGrace}, then closes everything. */
     @Override
     public void close() {
         if (closing) return;
         closing = true;
         try {
-            listener.close();
+            alerts.close();
+            clients.drain(current.shutdownGrace());
+            clients.close();
             admin.close();
-            primary.close();
-            primaryMetrics.close();
+            routes.close();
             metrics.close();
         } finally {
             closed.countDown();

@@ -16,6 +16,7 @@ class AdminEndpointsIT {
     void whenClientsRunQueriesThenMetricsStatusAndProbesShowIt(LocalPostgres pg) throws Exception {
         try (RunningSidecar proxy = RunningSidecar.start(pg.primary(), "pool: {maxSize: 3, minIdle: 1}\n");
              Connection c = proxy.connect()) {
+            RunningSidecar.awaitPrimaryProbed(proxy);
             for (int i = 0; i < 5; i++) TransactionPoolingIsolationIT.one(c, "select " + i);
             assertThat(proxy.admin("/healthz").statusCode()).isEqualTo(200);
             assertThat(proxy.admin("/readyz").statusCode()).isEqualTo(200);
@@ -26,7 +27,8 @@ class AdminEndpointsIT {
             assertThat(metrics).containsPattern("poolkeeper_queries_total\\{[^}]*} [5-9]");
             String status = proxy.admin("/status").body().replaceAll("\\s+", "");
             assertThat(status).contains("\"listen\":\"127.0.0.1:" + proxy.port() + "\"")
-                    .contains("\"role\":\"primary\"").contains("\"maxSize\":3").contains("\"idle\":1");
+                    .contains("\"role\":\"primary\"").contains("\"healthy\":true").contains("\"breaker\":\"CLOSED\"")
+                    .contains("\"maxSize\":3").contains("\"idle\":1");
         }
     }
 

@@ -28,10 +28,17 @@ public final class RunningSidecar implements AutoCloseable {
 
     private final Sidecar sidecar;
     private final Path dir;
+    private final String yaml;
 
-    private RunningSidecar(Sidecar sidecar, Path dir) {
+    private RunningSidecar(Sidecar sidecar, Path dir, String yaml) {
         this.sidecar = sidecar;
         this.dir = dir;
+        this.yaml = yaml;
+    }
+
+    /** The YAML this sidecar was started with, for tests that reload a changed copy. */
+    public String yaml() {
+        return yaml;
     }
 
     public static RunningSidecar start(LocalServer primary, String extraYaml) {
@@ -48,10 +55,11 @@ public final class RunningSidecar implements AutoCloseable {
                     server: {user: %s, passwordFile: %s}
                     """.formatted(DATABASE, primary.host(), primary.port(), LocalPostgres.USER, serverPassword);
             if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
+            if (!extraYaml.contains("shutdownGrace:")) yaml += "shutdownGrace: 3s\n";
             yaml += extraYaml.replace("USERS_FILE", users.toString());
             SidecarConfig config = SidecarConfigYaml.parse(yaml);
             if (!config.problems().isEmpty()) throw new IllegalArgumentException(config.problems().toString());
-            return new RunningSidecar(Sidecar.start(config), dir);
+            return new RunningSidecar(Sidecar.start(config), dir, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,6 +82,20 @@ public final class RunningSidecar implements AutoCloseable {
         p.setProperty("user", USER);
         p.setProperty("password", PASSWORD);
         return DriverManager.getConnection(jdbcUrl(extraParameters), p);
+    }
+
+    /** Waits until the sidecar's probe has found the primary, so meters and status carry its role. */
+    public static void awaitPrimaryProbed(RunningSidecar proxy) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!proxy.admin("/status").body().replaceAll("\\s+", "").contains("\"role\":\"primary\"")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the primary was never probed: " + proxy.admin("/status").body());
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
     }
 
     public Sidecar sidecar() {

@@ -68,7 +68,7 @@ class TimeoutsAndCancelIT {
             TransactionPoolingIsolationIT.exec(holder, "select 1");
             assertThatThrownBy(() -> TransactionPoolingIsolationIT.exec(waiter, "select 2"))
                     .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("pool \"primary\"")
+                    .hasMessageContaining("pool \"" + server.host() + ":" + server.port() + "\"")
                     .hasMessageContaining("size 1")
                     .hasMessageMatching("(?s).*after waiting \\d+ ms.*")
                     .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("53300");
@@ -81,6 +81,7 @@ class TimeoutsAndCancelIT {
     void whenAConnectionHasServedMaxUsesThenItIsReplaced() throws Exception {
         try (RunningSidecar proxy = RunningSidecar.start(server, "pool: {maxSize: 1, minIdle: 1, maxUsesPerConnection: 3}\n");
              Connection c = proxy.connect()) {
+            RunningSidecar.awaitPrimaryProbed(proxy);
             Set<String> backends = new HashSet<>();
             for (int i = 0; i < 9; i++) backends.add(TransactionPoolingIsolationIT.one(c, "select pg_backend_pid()"));
             assertThat(backends).hasSizeGreaterThanOrEqualTo(3);

@@ -57,6 +57,18 @@ class TransactionPoolingIsolationIT {
     }
 
     @Test
+    void whenSettingsChangeThroughSetConfigOrADoBlockThenOnlyThatClientKeepsThem() throws SQLException {
+        try (Connection a = proxy.connect(); Connection b = proxy.connect()) {
+            one(a, "select set_config('search_path', 'pg_catalog', false)");
+            exec(a, "DO $$ BEGIN EXECUTE 'SET statement_timeout = 4242'; END $$");
+            assertThat(one(b, "show search_path")).isEqualTo("\"$user\", public");
+            assertThat(one(b, "show statement_timeout")).isEqualTo("0");
+            assertThat(one(a, "show search_path")).isEqualTo("pg_catalog");
+            assertThat(one(a, "show statement_timeout")).isEqualTo("4242ms");
+        }
+    }
+
+    @Test
     void whenASetIsRolledBackThenTheClientDoesNotKeepIt() throws SQLException {
         try (Connection a = proxy.connect()) {
             a.setAutoCommit(false);

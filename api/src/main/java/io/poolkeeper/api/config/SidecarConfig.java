@@ -23,7 +23,14 @@ public record SidecarConfig(
         Tls tls,
         Pool pool,
         Timeouts timeouts,
-        Limits limits) {
+        Limits limits,
+        List<Replica> replicas,
+        String listenReadOnly,
+        Routing routing,
+        Probe probe,
+        CircuitBreaker circuitBreaker,
+        Monitoring monitoring,
+        Duration shutdownGrace) {
 
     public SidecarConfig {
         listen = Objects.requireNonNullElse(listen, "127.0.0.1:6432");
@@ -35,6 +42,65 @@ public record SidecarConfig(
         pool = Objects.requireNonNullElseGet(pool, () -> new Pool(null, null, null, null, null, null, null));
         timeouts = Objects.requireNonNullElseGet(timeouts, () -> new Timeouts(null, null));
         limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
+        replicas = replicas == null ? List.of() : List.copyOf(replicas);
+        routing = Objects.requireNonNullElseGet(routing, () -> new Routing(null, null, null, null, null));
+        probe = Objects.requireNonNullElseGet(probe, () -> new Probe(null, null));
+        circuitBreaker = Objects.requireNonNullElseGet(circuitBreaker, () -> new CircuitBreaker(null, null));
+        monitoring = Objects.requireNonNullElseGet(monitoring, () -> new Monitoring(null));
+        shutdownGrace = Objects.requireNonNullElse(shutdownGrace, Duration.ofSeconds(30));
+    }
+
+    /** A streaming replica reads may go to; {@code weight} counts for the Weighted strategy, {@code zone} is informational. */
+    public record Replica(String host, Integer port, Integer weight, String zone) {
+        public Replica {
+            port = Objects.requireNonNullElse(port, 5432);
+            weight = Objects.requireNonNullElse(weight, 1);
+        }
+
+        public Endpoint endpoint() {
+            return new Endpoint(host, port);
+        }
+    }
+
+    /**
+     * How transactions are routed. {@code splitReads}: Auto sends transactions that certainly
+     * only read to replicas, Off sends everything on the main listener to the primary.
+     * {@code maxReplicaLag}: a replica further behind takes no reads. {@code readYourWrites}: a
+     * client's reads after its own write see that write. {@code fallbackToPrimary}: reads go to
+     * the primary when no replica can take them.
+     */
+    public record Routing(ReadStrategy readStrategy, SplitReads splitReads, Duration maxReplicaLag,
+                          Boolean readYourWrites, Boolean fallbackToPrimary) {
+        public Routing {
+            readStrategy = Objects.requireNonNullElse(readStrategy, ReadStrategy.ROUND_ROBIN);
+            splitReads = Objects.requireNonNullElse(splitReads, SplitReads.AUTO);
+            maxReplicaLag = Objects.requireNonNullElse(maxReplicaLag, Duration.ofSeconds(10));
+            readYourWrites = Objects.requireNonNullElse(readYourWrites, true);
+            fallbackToPrimary = Objects.requireNonNullElse(fallbackToPrimary, true);
+        }
+    }
+
+    /** How often each server is probed (reachability, role, replay position), and how long one probe may take. */
+    public record Probe(Duration interval, Duration timeout) {
+        public Probe {
+            interval = Objects.requireNonNullElse(interval, Duration.ofSeconds(2));
+            timeout = Objects.requireNonNullElse(timeout, Duration.ofSeconds(1));
+        }
+    }
+
+    /** Per server: OPEN after {@code failureThreshold} consecutive failures, one trial after {@code resetTimeout}. */
+    public record CircuitBreaker(Integer failureThreshold, Duration resetTimeout) {
+        public CircuitBreaker {
+            failureThreshold = Objects.requireNonNullElse(failureThreshold, 5);
+            resetTimeout = Objects.requireNonNullElse(resetTimeout, Duration.ofSeconds(60));
+        }
+    }
+
+    /** {@code slowQuery}: statements running longer are counted and logged (without parameter values); 0: off. */
+    public record Monitoring(Duration slowQuery) {
+        public Monitoring {
+            slowQuery = Objects.requireNonNullElse(slowQuery, Duration.ofSeconds(1));
+        }
     }
 
     /** The user name and password file the sidecar logs in to the servers with. */
@@ -124,7 +190,34 @@ public record SidecarConfig(
         if (timeouts.login().isZero()) out.add("timeouts.login: must be more than 0");
         if (limits.maxClientConnections() < 1) out.add("limits.maxClientConnections: must be at least 1");
         if (limits.maxMessageBytes() < 8192) out.add("limits.maxMessageBytes: must be at least 8192");
+        replicaProblems(out);
+        if (listenReadOnly != null) checkAddress(out, "listenReadOnly", listenReadOnly);
+        if (probe.interval().toMillis() < 100) out.add("probe.interval: must be at least 100ms, got " + Durations.format(probe.interval()));
+        if (probe.timeout().toMillis() < 100) out.add("probe.timeout: must be at least 100ms, got " + Durations.format(probe.timeout()));
+        if (circuitBreaker.failureThreshold() < 1) out.add("circuitBreaker.failureThreshold: must be at least 1, got " + circuitBreaker.failureThreshold());
+        if (circuitBreaker.resetTimeout().toMillis() < 100) out.add("circuitBreaker.resetTimeout: must be at least 100ms, got " + Durations.format(circuitBreaker.resetTimeout()));
         return out;
+    }
+
+    private void replicaProblems(List<String> out) {
+        java.util.Set<Endpoint> seen = new java.util.HashSet<>();
+        if (primary != null) seen.add(primary);
+        for (int i = 0; i < replicas.size(); i++) {
+            Replica r = replicas.get(i);
+            String at = "replicas[" + i + "]";
+            if (r.host() == null || r.host().isBlank()) out.add(at + ".host: required");
+            if (r.port() < 1 || r.port() > 65535) out.add(at + ".port: must be 1-65535, got " + r.port());
+            if (r.weight() < 0 || r.weight() > 1000) out.add(at + ".weight: must be 0-1000, got " + r.weight());
+            if (r.host() != null && !seen.add(r.endpoint())) out.add(at + ": " + r.endpoint() + " is listed twice (servers must be distinct)");
+        }
+    }
+
+    /** Every server this sidecar pools: the configured primary first, then the replicas. */
+    public List<Endpoint> servers() {
+        List<Endpoint> all = new ArrayList<>();
+        all.add(primary);
+        for (Replica r : replicas) all.add(r.endpoint());
+        return all;
     }
 
     private static void checkAddress(List<String> out, String field, String value) {

@@ -22,7 +22,8 @@ class SidecarConfigProblemsTest {
 
     @Test
     void whenNothingIsGivenThenDatabasePrimaryAndUsersFileAreRequired() {
-        assertThat(new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null).problems())
+        assertThat(new SidecarConfig(null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null).problems())
                 .containsExactly(
                         "database: required, the database name clients connect to",
                         "primary: required, the primary server as {host, port}",
@@ -91,5 +92,83 @@ class SidecarConfigProblemsTest {
     void whenMaxUsesIsNegativeThenZeroIsOfferedForNever() {
         assertThat(parse("pool: {maxUsesPerConnection: -1}\n").problems())
                 .containsExactly("pool.maxUsesPerConnection: must be 0 (never retire) or more, got -1");
+    }
+
+    @Test
+    void whenReplicasAreDistinctAndInRangeThenThereAreNoProblems() {
+        assertThat(parse("""
+                replicas:
+                  - {host: pg-1, port: 5432, weight: 0}
+                  - {host: pg-1, port: 5433, weight: 1000, zone: b}
+                  - {host: 127.0.0.1, port: 5433}
+                listenReadOnly: 127.0.0.1:6433
+                """).problems()).isEmpty();
+    }
+
+    @Test
+    void whenAReplicaIsListedTwiceThenTheSecondIsNamed() {
+        assertThat(parse("replicas: [{host: pg-1, port: 5432}, {host: pg-2}, {host: pg-1, port: 5432}]\n").problems())
+                .containsExactly("replicas[2]: pg-1:5432 is listed twice (servers must be distinct)");
+    }
+
+    @Test
+    void whenAReplicaIsThePrimaryThenItIsNamed() {
+        assertThat(parse("replicas: [{host: 127.0.0.1}]\n").problems())
+                .containsExactly("replicas[0]: 127.0.0.1:5432 is listed twice (servers must be distinct)");
+    }
+
+    @Test
+    void whenAReplicaWeightIsOutOfRangeThenTheRangeIsGiven() {
+        assertThat(parse("replicas: [{host: pg-1, weight: -1}, {host: pg-2, weight: 1001}]\n").problems())
+                .containsExactly(
+                        "replicas[0].weight: must be 0-1000, got -1",
+                        "replicas[1].weight: must be 0-1000, got 1001");
+    }
+
+    @Test
+    void whenAReplicaHasNoHostOrABadPortThenEachIsNamedWithItsIndex() {
+        assertThat(parse("replicas: [{port: 5433}, {host: ' '}, {host: pg-3, port: 0}, {host: pg-4, port: 65536}]\n").problems())
+                .containsExactly(
+                        "replicas[0].host: required",
+                        "replicas[1].host: required",
+                        "replicas[2].port: must be 1-65535, got 0",
+                        "replicas[3].port: must be 1-65535, got 65536");
+    }
+
+    @Test
+    void whenTheReadOnlyListenerIsNotHostPortThenItIsNamed() {
+        assertThat(parse("listenReadOnly: localhost\n").problems())
+                .containsExactly("listenReadOnly: 'localhost' is not HOST:PORT");
+    }
+
+    @Test
+    void whenProbesAreTooFrequentOrTooShortThenEachIsNamedWithItsValue() {
+        assertThat(parse("probe: {interval: 50ms, timeout: 0}\n").problems())
+                .containsExactly(
+                        "probe.interval: must be at least 100ms, got 50ms",
+                        "probe.timeout: must be at least 100ms, got 0");
+        assertThat(parse("probe: {interval: 100ms, timeout: 100ms}\n").problems()).isEmpty();
+    }
+
+    @Test
+    void whenTheCircuitBreakerWouldNeverCloseOrOpenThenEachFieldIsNamed() {
+        assertThat(parse("circuitBreaker: {failureThreshold: 0, resetTimeout: 99ms}\n").problems())
+                .containsExactly(
+                        "circuitBreaker.failureThreshold: must be at least 1, got 0",
+                        "circuitBreaker.resetTimeout: must be at least 100ms, got 99ms");
+        assertThat(parse("circuitBreaker: {failureThreshold: 1, resetTimeout: 100ms}\n").problems()).isEmpty();
+    }
+
+    @Test
+    void whenSlowQueryIsZeroForOffThenZeroIsAllowed() {
+        assertThat(parse("monitoring: {slowQuery: 0}\n").problems()).isEmpty();
+    }
+
+    @Test
+    void whenServersAreListedThenThePrimaryComesFirstThenTheReplicasInOrder() {
+        SidecarConfig config = parse("replicas: [{host: pg-2, port: 5433}, {host: pg-1}]\n");
+
+        assertThat(config.servers()).containsExactly(
+                new Endpoint("127.0.0.1", 5432), new Endpoint("pg-2", 5433), new Endpoint("pg-1", 5432));
     }
 }

@@ -22,14 +22,66 @@ class SidecarConfigYamlTest {
                 20, 5, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofSeconds(2), Duration.ofSeconds(5), 7500));
         assertThat(config.timeouts()).isEqualTo(new SidecarConfig.Timeouts(Duration.ZERO, Duration.ofSeconds(15)));
         assertThat(config.limits()).isEqualTo(new SidecarConfig.Limits(10_000, 64 << 20));
+        assertThat(config.replicas()).isEmpty();
+        assertThat(config.listenReadOnly()).isNull();
+        assertThat(config.routing()).isEqualTo(new SidecarConfig.Routing(
+                ReadStrategy.ROUND_ROBIN, SplitReads.AUTO, Duration.ofSeconds(10), true, true));
+        assertThat(config.probe()).isEqualTo(new SidecarConfig.Probe(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        assertThat(config.circuitBreaker()).isEqualTo(new SidecarConfig.CircuitBreaker(5, Duration.ofSeconds(60)));
+        assertThat(config.monitoring()).isEqualTo(new SidecarConfig.Monitoring(Duration.ofSeconds(1)));
+        assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void whenAReplicaLeavesOutPortAndWeightThenTheyDefaultAndZoneStaysUnset() {
+        SidecarConfig config = SidecarConfigYaml.parse("database: app\nreplicas:\n  - host: pg-1\n");
+
+        assertThat(config.replicas()).containsExactly(new SidecarConfig.Replica("pg-1", 5432, 1, null));
+    }
+
+    @Test
+    void whenReplicasAndRoutingAreWrittenThenTheyParseBackTheSame() {
+        SidecarConfig config = SidecarConfigYaml.parse("""
+                database: app
+                replicas: [{host: pg-1, port: 5433, weight: 3, zone: b}, {host: pg-2}]
+                listenReadOnly: 0.0.0.0:6433
+                routing: {readStrategy: LeastConnections, splitReads: Off, maxReplicaLag: 500ms, readYourWrites: false, fallbackToPrimary: false}
+                probe: {interval: 250ms, timeout: 200ms}
+                circuitBreaker: {failureThreshold: 2, resetTimeout: 5s}
+                monitoring: {slowQuery: 0}
+                shutdownGrace: 2m
+                """);
+
+        String yaml = SidecarConfigYaml.write(config);
+
+        assertThat(yaml).contains("readStrategy: \"LeastConnections\"").contains("splitReads: \"Off\"");
+        assertThat(SidecarConfigYaml.parse(yaml)).isEqualTo(config);
+    }
+
+    @Test
+    void whenAReadStrategyOrSplitModeIsUnknownThenTheChoicesAreListed() {
+        assertThatThrownBy(() -> SidecarConfigYaml.parse("routing: {readStrategy: fastest}\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("routing.readStrategy (line 1): 'fastest' is not a read strategy: use RoundRobin, Weighted, Random or LeastConnections");
+        assertThatThrownBy(() -> SidecarConfigYaml.parse("routing: {splitReads: sometimes}\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("routing.splitReads (line 1): 'sometimes' is not a splitReads mode: use Auto or Off");
+    }
+
+    @Test
+    void whenAReplicaFieldIsUnknownThenItsPathWithTheIndexIsNamed() {
+        assertThatThrownBy(() -> SidecarConfigYaml.parse("replicas:\n  - {host: pg-1}\n  - {host: pg-2, wieght: 2}\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("replicas[1].wieght: unknown field; the fields here are host, port, weight, zone");
     }
 
     @Test
     void whenATopLevelFieldIsUnknownThenItIsNamedWithTheFieldsThatExist() {
         assertThatThrownBy(() -> SidecarConfigYaml.parse("database: app\ndatabse: app\n"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("databse: unknown field; the fields here are admin, auth, database, limits, listen, "
-                        + "pool, primary, server, serverDatabase, timeouts, tls");
+                .hasMessage("databse: unknown field; the fields here are admin, auth, circuitBreaker, database, limits, "
+                        + "listen, listenReadOnly, monitoring, pool, primary, probe, replicas, routing, server, "
+                        + "serverDatabase, shutdownGrace, timeouts, tls");
     }
 
     @Test

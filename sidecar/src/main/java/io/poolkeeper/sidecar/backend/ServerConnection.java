@@ -39,6 +39,7 @@ public final class ServerConnection {
     private final Map<String, String> baseline;
     private final Map<String, String> settings;
     private int uses;
+    private Object syncedTo;
 
     ServerConnection(long id, PGConnection pg, Socket socket, int maxMessageBytes) throws IOException {
         this.id = id;
@@ -75,6 +76,15 @@ public final class ServerConnection {
 
     public Map<String, String> baselineSettings() {
         return baseline;
+    }
+
+    /** The client settings snapshot {@link #settings()} was last brought to; null when unknown. */
+    public Object syncedTo() {
+        return syncedTo;
+    }
+
+    public void syncedTo(Object snapshot) {
+        this.syncedTo = snapshot;
     }
 
     /** Counts one more transaction; true when the connection has now served {@code maxUses} (0: no limit). */

@@ -111,6 +111,10 @@ final class ServerDataSource implements DataSource {
                 case "toString" -> {
                     return "server connection #" + server.id();
                 }
+                case "clearWarnings" -> {
+                    // HikariCP calls this on every return; the proxy reads no warnings from pgjdbc.
+                    return null;
+                }
                 default -> { }
             }
             try {

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
@@ -17,6 +18,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -33,8 +36,11 @@ public final class ServerPool implements AutoCloseable {
     private final String name;
     private final Endpoint endpoint;
     private final HikariDataSource hikari;
-    private final int maxUses;
+    private volatile int maxUses;
     private volatile Map<String, String> reportedParameters;
+    private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger acquiring = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean retiring;
 
     public ServerPool(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry) throws IOException {
         this.name = name;
@@ -76,7 +82,7 @@ public final class ServerPool implements AutoCloseable {
         return h;
     }
 
-    private static String readPassword(Path file) throws IOException {
+    public static String readPassword(Path file) throws IOException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
@@ -97,10 +103,33 @@ public final class ServerPool implements AutoCloseable {
      * @throws PgError 53300 when the pool stayed full, 08006 when the server cannot be reached
      */
     public Lease acquire() throws PgError {
+        return acquire(hikari.getConnectionTimeout());
+    }
+
+    /**
+     * Borrows a connection, waiting up to {@code timeoutMillis} (at least 250): HikariCP's own
+     * pool call with a per-call timeout, so a caller can wait in short slices and look again at
+     * the topology in between while a server is in doubt.
+     */
+    public Lease acquire(long timeoutMillis) throws PgError {
+        acquiring.incrementAndGet();
+        try {
+            if (retiring) {
+                throw PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: server " + endpoint + " was removed from the config");
+            }
+            return borrow(timeoutMillis);
+        } finally {
+            acquiring.decrementAndGet();
+        }
+    }
+
+    private Lease borrow(long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
-            Connection c = hikari.getConnection();
-            return new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            Connection c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(Math.max(250, timeoutMillis));
+            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            lent.add(lease);
+            return lease;
         } catch (SQLTransientConnectionException e) {
             throw acquireFailure(e, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
@@ -145,6 +174,7 @@ public final class ServerPool implements AutoCloseable {
      * @return true when it was retired for having served {@code maxUsesPerConnection} transactions
      */
     boolean giveBack(Lease lease, boolean discard) {
+        lent.remove(lease);
         boolean usedUp = lease.server().countUse(maxUses);
         if (discard || usedUp) {
             if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
@@ -157,6 +187,55 @@ public final class ServerPool implements AutoCloseable {
             log.warn("returning {} to pool {} failed: {}", lease.server().describe(), name, e.getMessage());
         }
         return false;
+    }
+
+    /** Closes idle connections now and in-use ones when returned: the server went away. */
+    public void evictIdle() {
+        HikariPoolMXBean b = hikari.getHikariPoolMXBean();
+        if (b != null) b.softEvictConnections();
+    }
+
+    /**
+     * Cuts every connection lent out now (their clients get a connection failure) and evicts the
+     * rest: the server was fenced, and no transaction may go on there.
+     */
+    public void abortLent() {
+        for (Lease lease : lent) lease.server().abort();
+        evictIdle();
+    }
+
+    /** Applies a reloaded config's pool settings to the live pool (HikariCP takes them at run time). */
+    public void reconfigure(SidecarConfig.Pool pool) {
+        var mx = hikari.getHikariConfigMXBean();
+        if (pool.maxSize() >= mx.getMaximumPoolSize()) {
+            mx.setMaximumPoolSize(pool.maxSize());
+            mx.setMinimumIdle(pool.minIdle());
+        } else {
+            mx.setMinimumIdle(pool.minIdle());
+            mx.setMaximumPoolSize(pool.maxSize());
+        }
+        mx.setConnectionTimeout(pool.acquireTimeout().toMillis());
+        mx.setIdleTimeout(pool.idleTimeout().toMillis());
+        mx.setMaxLifetime(pool.maxLifetime().toMillis());
+        maxUses = pool.maxUsesPerConnection();
+    }
+
+    /** Connections lent out now. */
+    public int lentCount() {
+        return lent.size();
+    }
+
+    /**
+     * The server left the config: no new borrow starts here. The caller closes the pool once
+     * {@link #idleForRetirement()}, so no borrower is left waiting on a closed pool.
+     */
+    public void retire() {
+        retiring = true;
+    }
+
+    /** True once retired and nothing is lent or being borrowed (the counter is raised before the flag is read). */
+    public boolean idleForRetirement() {
+        return retiring && acquiring.get() == 0 && lent.isEmpty();
     }
 
     public PoolStats stats() {

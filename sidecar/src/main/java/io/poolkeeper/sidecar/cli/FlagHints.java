@@ -3,11 +3,13 @@ package io.poolkeeper.sidecar.cli;
 import static java.util.Map.entry;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Adds the flag that sets a field to a config problem ({@code pool.maxSize: ...} becomes
  * {@code pool.maxSize (--pool-size): ...}), so whoever runs the sidecar with flags alone sees
- * what to change.
+ * what to change. A list element's index is kept in the problem and ignored in the lookup:
+ * {@code replicas[1].weight} is set by {@code --replica}.
  */
 final class FlagHints {
     static final Map<String, String> FLAG_BY_FIELD = Map.ofEntries(
@@ -31,7 +33,26 @@ final class FlagHints {
             entry("pool.maxLifetime", "--max-lifetime"),
             entry("pool.acquireTimeout", "--acquire-timeout"),
             entry("pool.maxUsesPerConnection", "--max-uses"),
-            entry("timeouts.query", "--query-timeout"));
+            entry("timeouts.query", "--query-timeout"),
+            entry("replicas", "--replica"),
+            entry("replicas.host", "--replica"),
+            entry("replicas.port", "--replica"),
+            entry("replicas.weight", "--replica"),
+            entry("replicas.zone", "--replica"),
+            entry("listenReadOnly", "--listen-ro"),
+            entry("routing.readStrategy", "--read-strategy"),
+            entry("routing.splitReads", "--split-reads"),
+            entry("routing.maxReplicaLag", "--max-replica-lag"),
+            entry("routing.readYourWrites", "--read-your-writes"),
+            entry("routing.fallbackToPrimary", "--fallback-to-primary"),
+            entry("probe.interval", "--probe-interval"),
+            entry("probe.timeout", "--probe-timeout"),
+            entry("circuitBreaker.failureThreshold", "--breaker-failures"),
+            entry("circuitBreaker.resetTimeout", "--breaker-reset"),
+            entry("monitoring.slowQuery", "--slow-query"),
+            entry("shutdownGrace", "--shutdown-grace"));
+
+    private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
 
     private FlagHints() {}
 
@@ -39,7 +60,7 @@ final class FlagHints {
     static String annotate(String problem) {
         int colon = problem.indexOf(": ");
         if (colon < 0) return problem;
-        String flag = FLAG_BY_FIELD.get(problem.substring(0, colon));
+        String flag = FLAG_BY_FIELD.get(INDEX.matcher(problem.substring(0, colon)).replaceAll(""));
         return flag == null ? problem : problem.substring(0, colon) + " (" + flag + ")" + problem.substring(colon);
     }
 }

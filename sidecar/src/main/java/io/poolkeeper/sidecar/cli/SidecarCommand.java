@@ -90,7 +90,8 @@ public final class SidecarCommand implements Callable<Integer> {
             return INVALID_SETTINGS;
         }
         try {
-            launcher.run(resolved);
+            launcher.run(resolved, Optional.ofNullable(config).map(path ->
+                    new ConfigReloader(path, () -> SidecarSettings.resolve(Optional.of(ConfigFile.read(path)), flags))));
             return 0;
         } catch (IOException e) {
             err.println(PREFIX + "cannot start: " + e.getMessage());

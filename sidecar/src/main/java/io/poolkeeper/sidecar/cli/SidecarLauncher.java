@@ -1,5 +1,6 @@
 package io.poolkeeper.sidecar.cli;
 
+import java.util.Optional;
 import io.poolkeeper.api.config.SidecarConfig;
 import java.io.IOException;
 
@@ -7,4 +8,9 @@ import java.io.IOException;
 @FunctionalInterface
 interface SidecarLauncher {
     void run(SidecarConfig config) throws IOException, InterruptedException;
+
+    /** As {@link #run(SidecarConfig)}, re-reading the config with {@code reloader} when its file changes. */
+    default void run(SidecarConfig config, Optional<ConfigReloader> reloader) throws IOException, InterruptedException {
+        run(config);
+    }
 }

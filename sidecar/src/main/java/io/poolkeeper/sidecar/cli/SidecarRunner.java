@@ -1,5 +1,6 @@
 package io.poolkeeper.sidecar.cli;
 
+import java.util.Optional;
 import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.Sidecar;
@@ -14,11 +15,18 @@ final class SidecarRunner implements SidecarLauncher {
 
     @Override
     public void run(SidecarConfig config) throws IOException, InterruptedException {
+        run(config, Optional.empty());
+    }
+
+    @Override
+    public void run(SidecarConfig config, Optional<ConfigReloader> reloader) throws IOException, InterruptedException {
         Sidecar sidecar = Sidecar.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(sidecar::close, "poolkeeper-shutdown"));
         LOG.info("poolkeeper sidecar: clients on {}, admin on http://{}/ (database {}, primary {})",
                 text(sidecar.listenAddress()), text(sidecar.adminAddress()), config.database(), config.primary());
-        sidecar.awaitClosed();
+        try (ConfigWatcher watcher = reloader.map(r -> new ConfigWatcher(r, sidecar)).orElse(null)) {
+            sidecar.awaitClosed();
+        }
     }
 
     private static String text(InetSocketAddress address) {

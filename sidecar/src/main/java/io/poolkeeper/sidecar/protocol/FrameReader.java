@@ -63,12 +63,12 @@ public final class FrameReader {
         }
     }
 
-    /** True when another whole message is already buffered, so the caller need not flush yet. */
     /** Raises the length cap once a client has logged in (login messages are kept small). */
     public void setMaxMessageBytes(int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
     }
 
+    /** True when another whole message is already buffered, so the caller need not flush yet. */
     public boolean hasBufferedMessage() {
         int available = limit - pos;
         return available >= 5 && available >= Wire.readInt(buf, pos + 1) + 1;

@@ -1,12 +1,13 @@
 package io.poolkeeper.sidecar.session;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.Events;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
-import io.poolkeeper.sidecar.admin.ServerMetrics;
 import io.poolkeeper.sidecar.auth.UserList;
-import io.poolkeeper.sidecar.backend.ServerPool;
+import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.PgBuffer;
@@ -18,6 +19,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,21 +40,48 @@ public final class ClientListener implements AutoCloseable {
 
     private final ProxyContext ctx;
     private final SessionRegistry registry;
+    private final boolean readOnly;
     private final ServerSocket serverSocket;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
 
-    /** Starts accepting clients on {@code config.listen} for the pool {@code primary}. */
-    public static ClientListener start(SidecarConfig config, ServerPool primary, UserList users, ServerTls tls,
-                                       ProxyMetrics metrics, ServerMetrics primaryMetrics) throws IOException {
-        ProxyContext ctx = new ProxyContext(config, primary, users, tls, new SessionMetrics(metrics, primaryMetrics));
-        return new ClientListener(ctx, new SessionRegistry(config.timeouts().query()), config.listenAddress());
+    /**
+     * Starts accepting clients on {@code config.listen} and, when configured, on
+     * {@code config.listenReadOnly}, where every transaction is a read.
+     */
+    public static Clients start(SidecarConfig config, Routes routes, UserList users, ServerTls tls,
+                                ProxyMetrics metrics, MeterRegistry meters) throws IOException {
+        ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics),
+                new RoutingMeters(meters, config.database()));
+        SessionRegistry registry = new SessionRegistry(() -> ctx.config().timeouts().query());
+        List<ClientListener> listeners = new ArrayList<>();
+        try {
+            listeners.add(new ClientListener(ctx, registry, config.listenAddress(), false));
+            if (config.listenReadOnly() != null) {
+                listeners.add(new ClientListener(ctx, registry, Endpoint.parse(config.listenReadOnly()), true));
+            }
+        } catch (IOException e) {
+            for (ClientListener l : listeners) l.close();
+            registry.close();
+            throw e;
+        }
+        return new Clients(ctx, registry, listeners);
     }
 
-    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address) throws IOException {
+    /** Stops accepting new clients; those connected stay. */
+    void stopAccepting() {
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address, boolean readOnly) throws IOException {
         this.ctx = ctx;
         this.registry = registry;
+        this.readOnly = readOnly;
         this.serverSocket = new ServerSocket();
         try {
             serverSocket.setReuseAddress(true);
@@ -106,6 +136,7 @@ public final class ClientListener implements AutoCloseable {
             switch (outcome) {
                 case ClientLogin.Outcome.CancelRequested c -> registry.cancel(c.processId(), c.secretKey());
                 case ClientLogin.Outcome.LoggedIn in -> {
+                    Events.connect(in.login().peer(), in.login().user());
                     state = ClientState.IDLE;
                     ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
                     serve(in.login());
@@ -124,7 +155,8 @@ public final class ClientListener implements AutoCloseable {
     private void serve(ClientLogin.Login login) throws IOException {
         login.socket().setSoTimeout(0);
         if (login.socket() != null) open.add(login.socket());
-        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt());
+        if (readOnly) login = login.withSetting("default_transaction_read_only", "on");
+        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly);
         registry.add(session);
         try {
             session.serve();
@@ -152,7 +184,6 @@ public final class ClientListener implements AutoCloseable {
 
     @Override
     public void close() {
-        registry.close();
         try {
             serverSocket.close();
         } catch (IOException ignored) {

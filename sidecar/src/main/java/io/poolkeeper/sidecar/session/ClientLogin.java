@@ -43,7 +43,13 @@ final class ClientLogin {
 
     /** A client that has proved who it is. {@code settings}: the session settings its startup asked for. */
     record Login(Socket socket, InputStream in, OutputStream out, FrameReader reader, String user, String peer,
-                 Map<String, String> settings) {}
+                 Map<String, String> settings) {
+        Login withSetting(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(settings);
+            more.put(name, value);
+            return new Login(socket, in, out, reader, user, peer, more);
+        }
+    }
 
     /** What the first packet turned out to be. */
     sealed interface Outcome {

@@ -1,9 +1,12 @@
 package io.poolkeeper.sidecar.session;
 
 import io.poolkeeper.sidecar.admin.ClientState;
+import io.poolkeeper.sidecar.admin.Events;
 import io.poolkeeper.sidecar.admin.RetireReason;
 import io.poolkeeper.sidecar.backend.Lease;
 import io.poolkeeper.sidecar.backend.ServerConnection;
+import io.poolkeeper.sidecar.health.ServerState;
+import io.poolkeeper.sidecar.protocol.ErrorFields;
 import io.poolkeeper.sidecar.protocol.FrameReader;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.Msg;
@@ -11,12 +14,12 @@ import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.ProtocolViolation;
 import io.poolkeeper.sidecar.protocol.SqlState;
-import io.poolkeeper.sidecar.protocol.Wire;
+import io.poolkeeper.sidecar.route.ReadContext;
+import io.poolkeeper.sidecar.route.StatementClassifier;
 import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
 import io.poolkeeper.sidecar.session.ReplyTracker.Reply;
 import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -37,7 +40,6 @@ final class ClientSession {
 
     private final ProxyContext ctx;
     private final ClientLogin.Login login;
-    private final InputStream in;
     private final OutputStream out;
     private final FrameReader reader;
     private final PgBuffer toClient = new PgBuffer();
@@ -50,20 +52,26 @@ final class ClientSession {
     final int processId;
     final int secretKey;
 
+    private final ReadContext readContext = new ReadContext();
+    private final boolean readOnlyListener;
     private Lease lease;
+    private ServerState leasedServer;
+    private boolean leaseIsWrite;
     private long leasedAtNanos;
+    private String lastStatement;
     private ClientState state = ClientState.IDLE;
     private volatile boolean serverBusy;
+    private volatile boolean drainRequested;
     private volatile long progressNanos;
     private volatile boolean timeoutCancelSent;
     private byte txStatus = 'I';
     private boolean copyIn;
     private boolean discardUntilSync;
 
-    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey) {
+    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener) {
         this.ctx = ctx;
+        this.readOnlyListener = readOnlyListener;
         this.login = login;
-        this.in = login.in();
         this.out = login.out();
         this.reader = login.reader();
         this.settings = new SessionSettings(login.settings());
@@ -85,8 +93,11 @@ final class ClientSession {
             log.info("client {}: protocol violation: {}", login.peer(), e.getMessage());
             ctx.metrics().protocolViolation();
             sendFatal(PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
+        } catch (Drained e) {
+            sendFatal(shuttingDown());
         } catch (ServerLost e) {
             log.warn("client {}: {}", login.peer(), e.getMessage());
+            if (leasedServer != null) leasedServer.breaker().recordFailure();
             sendFatal(PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: " + e.getMessage()));
         } catch (IOException e) {
             log.debug("client {} gone: {}", login.peer(), e.toString());
@@ -104,6 +115,7 @@ final class ClientSession {
     }
 
     private void greet() throws IOException, PgError {
+        if (ctx.draining()) throw shuttingDown();
         Messages.authenticationOk(toClient);
         Messages.parameterStatuses(toClient, ctx.parametersFor(settings.desired()));
         Messages.backendKeyData(toClient, processId, secretKey);
@@ -113,7 +125,7 @@ final class ClientSession {
 
     private void loop() throws IOException, PgError {
         while (true) {
-            if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage() && in.available() == 0) {
+            if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage()) {
                 flushToServer();
                 readServer();
                 flushToClient();
@@ -122,7 +134,11 @@ final class ClientSession {
                     flushToServer();
                     flushToClient();
                 }
-                if (!reader.next() || !dispatch(reader.type())) return;
+                if (!reader.next()) {
+                    if (drainRequested) throw new Drained();
+                    return;
+                }
+                if (!dispatch(reader.type())) return;
             }
         }
     }
@@ -155,7 +171,8 @@ final class ClientSession {
             answerReadyLocally();
             return;
         }
-        if (!borrowServer(false)) return;
+        if (!borrowServer(false, sql)) return;
+        lastStatement = sql;
         settings.record(effects);
         forward(Reply.QUERY);
     }
@@ -167,7 +184,8 @@ final class ClientSession {
             return;
         }
         if (parse.name().isEmpty()) {
-            if (!borrowServer(true)) return;
+            if (!borrowServer(true, parse.query())) return;
+            lastStatement = parse.query();
             settings.record(parse.effects());
             forward(Reply.PARSE_UNNAMED);
             return;
@@ -176,8 +194,15 @@ final class ClientSession {
             failExtended(PgError.error(SqlState.DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + parse.name() + "\" already exists"));
             return;
         }
-        PreparedStatements.Statement s = statements.define(parse.name(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
-        if (!borrowServer(true)) return;
+        if (lease == null) {
+            // Outside a transaction a named statement needs no server yet: it is prepared where its
+            // first Bind runs. So a client that prepares and waits (pgbench's PQprepare) holds no
+            // connection, and a bad statement reports its error at that Bind instead.
+            statements.defineUnconfirmed(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
+            answerLocally(ExtendedMessages.PARSE_COMPLETE, false);
+            return;
+        }
+        PreparedStatements.Statement s = statements.define(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
         ServerConnection server = lease.server();
         if (server.prepared().add(s.serverName())) {
             replies.expect(Reply.parse(s.serverName(), false));
@@ -190,11 +215,12 @@ final class ClientSession {
     private void onBind() throws IOException {
         ExtendedMessages.Target target = extended.bindTarget();
         PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
-        if (!borrowServer(true)) return;
+        if (!borrowServer(true, s == null ? null : s.query())) return;
         if (s == null) {
             forward(Reply.BIND);
             return;
         }
+        lastStatement = s.query();
         settings.record(s.effects());
         prepareOnServer(s);
         replies.expect(Reply.BIND);
@@ -203,12 +229,12 @@ final class ClientSession {
 
     private void onDescribe() throws IOException {
         ExtendedMessages.Target target = extended.describeTarget();
-        if (!borrowServer(true)) return;
+        PreparedStatements.Statement s = target.isStatement() && !target.name().isEmpty() ? statements.get(target.name()) : null;
+        if (!borrowServer(true, s == null ? null : s.query())) return;
         if (!target.isStatement()) {
             forward(Reply.DESCRIBE_PORTAL);
             return;
         }
-        PreparedStatements.Statement s = target.name().isEmpty() ? null : statements.get(target.name());
         if (s == null) {
             forward(Reply.DESCRIBE_STATEMENT);
             return;
@@ -261,7 +287,7 @@ final class ClientSession {
     }
 
     private void forward(Reply reply) throws IOException {
-        if (!borrowServer(reply.kind() != Kind.QUERY)) return;
+        if (!borrowServer(reply.kind() != Kind.QUERY, null)) return;
         replies.expect(reply);
         forwardUnanswered();
     }
@@ -271,15 +297,24 @@ final class ClientSession {
     }
 
     /**
-     * Makes sure a server connection is borrowed and carries this client's settings. When none
+     * Makes sure a server connection is borrowed and carries this client's settings: from a
+     * replica when the transaction's first statement ({@code routingSql}) certainly only reads
+     * (or the client came in on the read-only listener), from the primary otherwise. When none
      * can be had, answers the current message with the error and returns false.
      */
-    private boolean borrowServer(boolean extendedMessage) throws IOException {
+    private boolean borrowServer(boolean extendedMessage, String routingSql) throws IOException {
         if (lease != null) return true;
+        if (drainRequested || ctx.draining()) throw new Drained();
+        boolean read = readOnlyListener
+                || (ctx.routes().splitReads() && routingSql != null && StatementClassifier.isRead(routingSql));
         Lease borrowed;
+        ServerState server;
+        long waitStart = System.nanoTime();
         moveTo(ClientState.WAITING);
         try {
-            borrowed = ctx.borrow();
+            ProxyContext.Borrowed b = ctx.borrow(read, readContext);
+            borrowed = b.lease();
+            server = b.server();
         } catch (PgError e) {
             moveTo(ClientState.IDLE);
             if (extendedMessage) {
@@ -294,14 +329,19 @@ final class ClientSession {
             applySettings(borrowed.server());
         } catch (IOException | PgError e) {
             borrowed.discard();
+            server.returned();
+            server.breaker().recordFailure();
             moveTo(ClientState.IDLE);
-            ctx.metrics().retired(RetireReason.BROKEN);
+            server.metrics().retired(RetireReason.BROKEN);
             throw e instanceof PgError pe ? new ServerLost(pe.getMessage()) : new ServerLost("lost the server connection while applying settings: " + e.getMessage());
         }
         synchronized (leaseLock) {
             lease = borrowed;
         }
+        leasedServer = server;
+        leaseIsWrite = !read && server == ctx.routes().topology().primary();
         leasedAtNanos = System.nanoTime();
+        Events.acquire(login.peer(), server.endpoint(), (leasedAtNanos - waitStart) / 1000);
         moveTo(ClientState.ACTIVE);
         return true;
     }
@@ -321,6 +361,8 @@ final class ClientSession {
         FrameReader r = lease.server().reader();
         try {
             if (!r.next()) throw new ServerLost("the server closed the connection (" + lease.server().describe() + ")");
+        } catch (Drained e) {
+            sendFatal(shuttingDown());
         } catch (ServerLost e) {
             throw e;
         } catch (IOException e) {
@@ -339,6 +381,7 @@ final class ClientSession {
             case Msg.NOTICE_RESPONSE, Msg.NOTIFICATION_RESPONSE, Msg.PARAMETER_STATUS -> passOn(r, head);
             case Msg.ERROR_RESPONSE -> {
                 ctx.metrics().serverError();
+                if (Events.queryErrorsLogged()) Events.queryError(login.peer(), leasedServer.endpoint(), ErrorFields.parse(r.array(), r.bodyStart(), r.bodyLength()).sqlState());
                 passOn(r, null);
                 copyIn = false;
                 if (head != null && head.endsOnError()) {
@@ -365,11 +408,33 @@ final class ClientSession {
 
     private void popped() {
         Reply done = replies.pop();
+        if (done.kind() == Kind.PARSE && done.preparedName() != null) confirmParsed(done.preparedName());
         long now = System.nanoTime();
-        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) ctx.metrics().queryDone(now - progressNanos);
+        if (done.kind() == Kind.EXECUTE || done.kind() == Kind.QUERY) statementDone(now - progressNanos);
         progressNanos = now;
         timeoutCancelSent = false;
         emitLocalReplies();
+    }
+
+    private void statementDone(long nanos) {
+        leasedServer.metrics().queryEnded(nanos);
+        long slow = ctx.config().monitoring().slowQuery().toNanos();
+        if (slow > 0 && nanos >= slow) {
+            leasedServer.metrics().slowQuery();
+            Events.slowQuery(login.peer(), leasedServer.endpoint(), nanos / 1_000_000, abbreviate(lastStatement));
+        }
+    }
+
+    /** Statement text for a log line: no parameter values are ever in it (they travel in Bind), and it is kept short. */
+    private static String abbreviate(String sql) {
+        if (sql == null) return "(statement not known)";
+        String oneLine = sql.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+    }
+
+    private void confirmParsed(String serverName) {
+        String unconfirmed = statements.unconfirmedName(serverName);
+        if (unconfirmed != null) statements.confirmed(unconfirmed);
     }
 
     private ServerLost unexpected(byte type, Reply head) {
@@ -382,8 +447,12 @@ final class ClientSession {
         toClient.putBytes(r.array(), r.messageStart(), r.messageLength());
     }
 
+    /** A Parse the server refused or skipped: the connection lacks the statement, and one no server ever parsed is forgotten. */
     private void forgetPrepared(Reply r) {
-        if (r.kind() == Kind.PARSE && r.preparedName() != null && lease != null) lease.server().prepared().remove(r.preparedName());
+        if (r.kind() != Kind.PARSE || r.preparedName() == null) return;
+        if (lease != null) lease.server().prepared().remove(r.preparedName());
+        String unconfirmed = statements.unconfirmedName(r.preparedName());
+        if (unconfirmed != null) statements.remove(unconfirmed);
     }
 
     private void emitLocalReplies() {
@@ -401,6 +470,7 @@ final class ClientSession {
     }
 
     private void answerError(PgError e) {
+        Events.error(login.peer(), e.sqlState(), e.getMessage());
         PgBuffer b = new PgBuffer(128);
         Messages.errorResponse(b, e);
         answerLocally(b.toByteArray(), true);
@@ -451,17 +521,51 @@ final class ClientSession {
             lease = null;
             serverBusy = false;
         }
-        ctx.metrics().transactionDone(System.nanoTime() - leasedAtNanos);
+        long now = System.nanoTime();
+        leasedServer.metrics().transactionEnded(now - leasedAtNanos);
+        Events.release(login.peer(), leasedServer.endpoint(), (now - leasedAtNanos) / 1000);
+        leasedServer.breaker().recordSuccess();
+        if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
         giveBack(l, discard, RetireReason.DIRTY);
+        if (drainRequested) {
+            flushToClient();
+            throw new Drained();
+        }
+    }
+
+    private static PgError shuttingDown() {
+        return PgError.fatal(SqlState.ADMIN_SHUTDOWN, "terminating connection due to administrator command")
+                .withHint("poolkeeper is shutting down; reconnect to reach another instance");
+    }
+
+    /**
+     * Shutdown: a session between transactions is woken (its socket's input is shut, so its read
+     * ends) and told 57P01; one in a transaction is told when the transaction ends.
+     */
+    void requestDrain() {
+        drainRequested = true;
+        synchronized (leaseLock) {
+            if (lease != null) return;
+            try {
+                login.socket().shutdownInput();
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // a TLS socket may not shut one side; the grace period's end closes it
+            }
+        }
     }
 
     private void giveBack(Lease l, boolean discard, RetireReason why) {
+        ServerState server = leasedServer;
+        leasedServer = null;
+        server.returned();
         if (discard) {
             l.discard();
-            ctx.metrics().retired(why);
+            server.metrics().retired(why);
+            Events.remove(server.endpoint(), why.tagValue());
         } else if (l.release()) {
-            ctx.metrics().retired(RetireReason.MAX_USES);
+            server.metrics().retired(RetireReason.MAX_USES);
+            Events.remove(server.endpoint(), RetireReason.MAX_USES.tagValue());
         }
     }
 
@@ -550,6 +654,13 @@ final class ClientSession {
             log.info("client {}: statement ran past the query timeout; cancelling it on the server", login.peer());
             ctx.metrics().queryTimedOut();
             cancelRunningStatement();
+        }
+    }
+
+    /** The sidecar is shutting down and this session is between transactions: time to say goodbye. */
+    static final class Drained extends IOException {
+        Drained() {
+            super("shutting down", null);
         }
     }
 

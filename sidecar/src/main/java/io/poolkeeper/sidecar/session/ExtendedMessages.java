@@ -16,7 +16,7 @@ final class ExtendedMessages {
     static final byte[] CLOSE_COMPLETE = {Msg.CLOSE_COMPLETE, 0, 0, 0, 4};
 
     /** A Parse: the client's statement name, what the query does to the session, and where its query text and types lie. */
-    record ParseMessage(String name, SessionStateScanner.Effects effects, int bodyFrom, int bodyTo) {}
+    record ParseMessage(String name, String query, SessionStateScanner.Effects effects, int bodyFrom, int bodyTo) {}
 
     /**
      * The statement or portal a Bind, Describe or Close names. For Bind, {@code kind} is 'S' and
@@ -45,7 +45,7 @@ final class ExtendedMessages {
         int nameEnd = Wire.cstringEnd(b, from, end());
         int queryEnd = Wire.cstringEnd(b, nameEnd + 1, end());
         String query = Wire.cstring(b, nameEnd + 1, queryEnd);
-        return new ParseMessage(Wire.cstring(b, from, nameEnd), SessionStateScanner.scan(query), nameEnd + 1, end());
+        return new ParseMessage(Wire.cstring(b, from, nameEnd), query, SessionStateScanner.scan(query), nameEnd + 1, end());
     }
 
     Target bindTarget() throws ProtocolViolation {

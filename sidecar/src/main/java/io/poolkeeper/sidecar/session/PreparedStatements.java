@@ -15,9 +15,10 @@ import java.util.Map;
  */
 final class PreparedStatements {
     /** What a client's Parse asked for: the body after the name (query text and parameter types) and what running it does to the session. */
-    record Statement(String serverName, byte[] parseBody, SessionStateScanner.Effects effects) {}
+    record Statement(String serverName, String query, byte[] parseBody, SessionStateScanner.Effects effects) {}
 
     private final Map<String, Statement> byClientName = new HashMap<>();
+    private final java.util.Set<String> unconfirmed = new java.util.HashSet<>();
 
     Statement get(String clientName) {
         return byClientName.get(clientName);
@@ -27,19 +28,39 @@ final class PreparedStatements {
         return byClientName.containsKey(clientName);
     }
 
-    Statement define(String clientName, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
+    Statement define(String clientName, String query, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
         byte[] parseBody = Arrays.copyOfRange(body, from, to);
-        Statement s = new Statement(serverName(parseBody), parseBody, effects);
+        Statement s = new Statement(serverName(parseBody), query, parseBody, effects);
         byClientName.put(clientName, s);
         return s;
     }
 
     void remove(String clientName) {
         byClientName.remove(clientName);
+        unconfirmed.remove(clientName);
+    }
+
+    /** A statement accepted without a server: no server has parsed it yet. */
+    Statement defineUnconfirmed(String clientName, String query, SessionStateScanner.Effects effects, byte[] body, int from, int to) {
+        unconfirmed.add(clientName);
+        return define(clientName, query, effects, body, from, to);
+    }
+
+    /** The client name of {@code serverName} while no server has parsed it, or null. */
+    String unconfirmedName(String serverName) {
+        for (String name : unconfirmed) {
+            if (byClientName.get(name).serverName().equals(serverName)) return name;
+        }
+        return null;
+    }
+
+    void confirmed(String clientName) {
+        unconfirmed.remove(clientName);
     }
 
     void clear() {
         byClientName.clear();
+        unconfirmed.clear();
     }
 
     int size() {

@@ -3,33 +3,66 @@ package io.poolkeeper.sidecar.session;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.auth.UserList;
 import io.poolkeeper.sidecar.backend.Lease;
-import io.poolkeeper.sidecar.backend.ServerPool;
+import io.poolkeeper.sidecar.health.CircuitBreaker;
+import io.poolkeeper.sidecar.health.ProbeResult;
+import io.poolkeeper.sidecar.health.ServerState;
 import io.poolkeeper.sidecar.protocol.PgError;
+import io.poolkeeper.sidecar.protocol.SqlState;
+import io.poolkeeper.sidecar.route.ReadContext;
+import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** What every client session shares: the config, the server pool, the users, TLS and the meters. */
+/** What every client session shares: the config, the servers and routes, the users, TLS and the meters. */
 final class ProxyContext {
-    private final SidecarConfig config;
-    private final ServerPool primary;
-    private final UserList users;
+    /** How long a write waits on a primary in doubt before asking the topology again (HikariCP's shortest wait). */
+    private static final long IN_DOUBT_SLICE_MILLIS = 250;
+
+    /** A borrowed connection and the server it belongs to. */
+    record Borrowed(ServerState server, Lease lease) {}
+
+    private volatile SidecarConfig config;
+    private final Routes routes;
+    private volatile UserList users;
+    private volatile boolean draining;
     private final ServerTls tls;
     private final SessionMetrics metrics;
+    private final RoutingMeters routing;
     private final SecureRandom random = new SecureRandom();
 
-    ProxyContext(SidecarConfig config, ServerPool primary, UserList users, ServerTls tls, SessionMetrics metrics) {
+    ProxyContext(SidecarConfig config, Routes routes, UserList users, ServerTls tls, SessionMetrics metrics, RoutingMeters routing) {
         this.config = config;
-        this.primary = primary;
+        this.routes = routes;
         this.users = users;
         this.tls = tls;
         this.metrics = metrics;
+        this.routing = routing;
     }
 
     SidecarConfig config() {
         return config;
+    }
+
+    /** Set when shutdown begins: no session may start a new transaction after it. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** A reloaded config and users file; sessions see them from their next transaction or login. */
+    void reconfigure(SidecarConfig next, UserList nextUsers) {
+        this.config = next;
+        this.users = nextUsers;
+    }
+
+    Routes routes() {
+        return routes;
     }
 
     UserList users() {
@@ -49,29 +82,94 @@ final class ProxyContext {
         return random;
     }
 
-    Lease borrow() throws PgError {
+    /**
+     * Borrows a connection for a transaction: from the primary for a write; for a read from the
+     * replicas in the strategy's order, then the primary when allowed. A server whose breaker is
+     * open is skipped; one that cannot be reached counts against its breaker and the next is tried.
+     */
+    Borrowed borrow(boolean read, ReadContext client) throws PgError {
+        Borrowed b = read ? borrowForRead(client) : borrowForWrite();
+        routing.routed(read, b.server() == routes.topology().primary());
+        return b;
+    }
+
+    private Borrowed borrowForRead(ReadContext client) throws PgError {
+        PgError last = null;
+        for (ServerState server : routes.readCandidates(client)) {
+            if (!server.breaker().allowRequest()) continue;
+            try {
+                return borrowFrom(server, config.pool().acquireTimeout().toMillis());
+            } catch (PgError e) {
+                if (!SqlState.CONNECTION_FAILURE.equals(e.sqlState())) throw e;
+                last = e;
+            }
+        }
+        if (last != null) throw last;
+        throw PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: no server can take this read: no replica is healthy, "
+                + "caught up within routing.maxReplicaLag and closed-circuit, and routing.fallbackToPrimary is off");
+    }
+
+    /**
+     * A write waits for the primary up to the acquire timeout; while the primary is in doubt it
+     * waits in short slices and asks the topology again after each, so a write waiting on a dead
+     * primary moves to a newly promoted one as soon as the probes find it, and fails fast once the
+     * probes say the primary is unreachable.
+     */
+    private Borrowed borrowForWrite() throws PgError {
+        long deadline = System.nanoTime() + config.pool().acquireTimeout().toNanos();
+        while (true) {
+            ServerState primary = writableServer();
+            long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
+            boolean inDoubt = primary.breaker().inDoubt();
+            try {
+                return borrowFrom(primary, inDoubt ? Math.min(IN_DOUBT_SLICE_MILLIS, remainingMillis) : remainingMillis);
+            } catch (PgError e) {
+                if (!inDoubt || System.nanoTime() >= deadline) throw e;
+            }
+        }
+    }
+
+    private ServerState writableServer() throws PgError {
+        ServerState primary = routes.topology().primary();
+        ProbeResult probe = primary.lastProbe();
+        if (probe != null && !probe.reachable()) {
+            throw PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: the primary " + primary.endpoint()
+                    + " is unreachable (" + probe.error() + "); writes fail until it is back or a replica is promoted");
+        }
+        if (!primary.breaker().allowRequest()) throw breakerOpen(primary);
+        return primary;
+    }
+
+    private static PgError breakerOpen(ServerState server) {
+        CircuitBreaker b = server.breaker();
+        return PgError.error(SqlState.CONNECTION_FAILURE, "poolkeeper: the circuit breaker for " + server.endpoint()
+                + " is open after repeated connection failures; next trial in " + b.secondsUntilTrial() + " s");
+    }
+
+    private Borrowed borrowFrom(ServerState server, long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
-            Lease lease = primary.acquire();
-            metrics.acquired(System.nanoTime() - start);
-            return lease;
+            Lease lease = server.pool().acquire(timeoutMillis);
+            server.metrics().acquired(System.nanoTime() - start);
+            server.lent();
+            return new Borrowed(server, lease);
         } catch (PgError e) {
-            metrics.acquireFailed(System.nanoTime() - start, e.sqlState());
+            if (SqlState.CONNECTION_FAILURE.equals(e.sqlState())) {
+                server.breaker().recordFailure();
+                metrics.connectFailed();
+            } else {
+                server.metrics().acquireTimedOut(System.nanoTime() - start);
+            }
             throw e;
         }
     }
 
     /**
-     * The ParameterStatus values a client is greeted with: the server's, with the client's own
+     * The ParameterStatus values a client is greeted with: the primary's, with the client's own
      * startup settings in place of the server's for the names it gave.
      */
     Map<String, String> parametersFor(Map<String, String> clientSettings) throws PgError {
-        Map<String, String> reported;
-        try {
-            reported = primary.reportedParameters();
-        } catch (PgError e) {
-            throw PgError.fatal(e.sqlState(), e.getMessage());
-        }
+        Map<String, String> reported = routes.reportedParameters();
         Map<String, String> out = new LinkedHashMap<>();
         reported.forEach((name, value) -> {
             String own = clientSettings.get(name.toLowerCase(Locale.ROOT));

@@ -3,18 +3,13 @@ package io.poolkeeper.sidecar.session;
 import io.poolkeeper.sidecar.admin.ClientState;
 import io.poolkeeper.sidecar.admin.ErrorKind;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
-import io.poolkeeper.sidecar.admin.RetireReason;
-import io.poolkeeper.sidecar.admin.ServerMetrics;
-import io.poolkeeper.sidecar.protocol.SqlState;
 
-/** What the session layer reports, in its own words, onto the sidecar's meters. */
+/** What the session layer reports that is not about one server; per-server meters live on each ServerState. */
 final class SessionMetrics {
     private final ProxyMetrics proxy;
-    private final ServerMetrics primary;
 
-    SessionMetrics(ProxyMetrics proxy, ServerMetrics primary) {
+    SessionMetrics(ProxyMetrics proxy) {
         this.proxy = proxy;
-        this.primary = primary;
     }
 
     void clientConnected() {
@@ -29,21 +24,8 @@ final class SessionMetrics {
         proxy.clientDisconnected(from);
     }
 
-    void acquired(long waitedNanos) {
-        primary.acquired(waitedNanos);
-    }
-
-    void acquireFailed(long waitedNanos, String sqlState) {
-        if (SqlState.TOO_MANY_CONNECTIONS.equals(sqlState)) primary.acquireTimedOut(waitedNanos);
-        else proxy.error(ErrorKind.CONNECT_FAILED);
-    }
-
-    void queryDone(long nanos) {
-        primary.queryEnded(nanos);
-    }
-
-    void transactionDone(long heldNanos) {
-        primary.transactionEnded(heldNanos);
+    void connectFailed() {
+        proxy.error(ErrorKind.CONNECT_FAILED);
     }
 
     void serverError() {
@@ -64,9 +46,5 @@ final class SessionMetrics {
 
     void clientLeftInTransaction() {
         proxy.error(ErrorKind.CLIENT_DISCONNECT_IN_TRANSACTION);
-    }
-
-    void retired(RetireReason reason) {
-        primary.retired(reason);
     }
 }

@@ -1,6 +1,7 @@
 package io.poolkeeper.sidecar.session;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -16,8 +17,8 @@ final class SessionRegistry implements AutoCloseable {
     private final AtomicInteger nextProcessId = new AtomicInteger(1);
     private final Thread watchdog;
 
-    SessionRegistry(Duration queryTimeout) {
-        this.watchdog = queryTimeout.isZero() ? null : Thread.ofVirtual().name("poolkeeper-query-timeout").start(() -> watch(queryTimeout));
+    SessionRegistry(Supplier<Duration> queryTimeout) {
+        this.watchdog = Thread.ofVirtual().name("poolkeeper-query-timeout").start(() -> watch(queryTimeout));
     }
 
     int newProcessId() {
@@ -47,22 +48,28 @@ final class SessionRegistry implements AutoCloseable {
         s.cancelRunningStatement();
     }
 
-    private void watch(Duration timeout) {
-        long timeoutNanos = timeout.toNanos();
-        long tickMillis = Math.max(10, Math.min(100, timeout.toMillis() / 10));
+    /** Walks the sessions a few times per query timeout (read anew each time, so a reload applies). */
+    private void watch(Supplier<Duration> timeout) {
         try {
             while (true) {
-                Thread.sleep(tickMillis);
+                Duration t = timeout.get();
+                Thread.sleep(t.isZero() ? 200 : Math.max(10, Math.min(100, t.toMillis() / 10)));
+                if (t.isZero()) continue;
                 long now = System.nanoTime();
-                for (ClientSession s : sessions.values()) s.enforceQueryTimeout(now, timeoutNanos);
+                for (ClientSession s : sessions.values()) s.enforceQueryTimeout(now, t.toNanos());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** Asks every session to leave: idle ones at once, the others when their transaction ends. */
+    void requestDrain() {
+        for (ClientSession s : sessions.values()) s.requestDrain();
+    }
+
     @Override
     public void close() {
-        if (watchdog != null) watchdog.interrupt();
+        watchdog.interrupt();
     }
 }

@@ -19,12 +19,29 @@ import java.util.Set;
 final class SessionSettings {
     private final Map<String, String> startup;
     private final Map<String, String> desired;
+    private Snapshot snapshot;
     private final Set<String> touched = new LinkedHashSet<>();
     private int pendingEffects;
 
     SessionSettings(Map<String, String> startupSettings) {
         this.startup = Map.copyOf(startupSettings);
         this.desired = new HashMap<>(startupSettings);
+        this.snapshot = new Snapshot(desired);
+    }
+
+    /**
+     * The desired settings, frozen, with their hash kept: a server connection remembers the
+     * snapshot it was last brought to, so the common case (clients with the same settings taking
+     * turns) costs one hash comparison per borrow instead of a diff.
+     */
+    record Snapshot(Map<String, String> settings, int hash) {
+        Snapshot(Map<String, String> settings) {
+            this(Map.copyOf(settings), settings.hashCode());
+        }
+
+        boolean sameAs(Object other) {
+            return other instanceof Snapshot s && (s == this || (s.hash == hash && s.settings.equals(settings)));
+        }
     }
 
     Map<String, String> desired() {
@@ -39,6 +56,7 @@ final class SessionSettings {
 
     /** SQL that makes {@code server} carry this client's settings, or null when it already does. */
     String applyStatement(ServerConnection server) {
+        if (snapshot.sameAs(server.syncedTo())) return null;
         Map<String, String> current = server.settings();
         List<String> sets = new ArrayList<>();
         List<String> resets = new ArrayList<>();
@@ -63,6 +81,7 @@ final class SessionSettings {
             if (!desired.containsKey(name)) current.put(name, value);
         });
         current.putAll(desired);
+        server.syncedTo(snapshot);
     }
 
     boolean needsCleanup() {
@@ -77,6 +96,10 @@ final class SessionSettings {
     String cleanupStatement() {
         if (pendingEffects == 0) return null;
         StringBuilder sql = new StringBuilder();
+        if (has(Effects.SETTINGS_UNKNOWN)) {
+            sql.append("SELECT pg_catalog.string_agg(name || '=' || pg_catalog.replace(pg_catalog.current_setting(name), ';', ';;'), ';')")
+                    .append(" FROM pg_catalog.pg_settings WHERE source = 'session';");
+        }
         if (!touched.isEmpty()) {
             sql.append("SELECT ");
             int i = 0;
@@ -113,7 +136,13 @@ final class SessionSettings {
      * client keeps them for its next connection, and {@code server} is known to carry them (or
      * its startup settings again, after a RESET ALL or DISCARD ALL).
      */
-    void cleanedUp(List<String> touchedValues, ServerConnection server) {
+    void cleanedUp(List<String> firstRow, ServerConnection server) {
+        List<String> touchedValues = firstRow;
+        if (has(Effects.SETTINGS_UNKNOWN)) {
+            absorbSessionSettings(firstRow.isEmpty() ? null : firstRow.get(0), server);
+            touchedValues = List.of();
+            touched.clear();
+        }
         boolean resetServer = has(Effects.RESET_ALL) || has(Effects.DISCARD_ALL);
         if (resetServer) {
             desired.clear();
@@ -136,8 +165,26 @@ final class SessionSettings {
             onServer.clear();
             onServer.putAll(server.baselineSettings());
         }
+        server.syncedTo(null);
+        snapshot = new Snapshot(desired);
         touched.clear();
         pendingEffects = 0;
+    }
+
+    /**
+     * Takes every setting the server says came from this session ({@code name=value;...}, a ';'
+     * in a value doubled): the client keeps them all, and the connection is known to carry them.
+     */
+    private void absorbSessionSettings(String encoded, ServerConnection server) {
+        if (encoded == null) return;
+        for (String pair : encoded.split("(?<!;);(?!;)")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) continue;
+            String name = pair.substring(0, eq).toLowerCase(java.util.Locale.ROOT);
+            String value = pair.substring(eq + 1).replace(";;", ";");
+            desired.put(name, value);
+            server.settings().put(name, value);
+        }
     }
 
     private boolean has(int flag) {

@@ -24,6 +24,8 @@ public final class SessionStateScanner {
         public static final int ADVISORY_LOCK = 1 << 5;
         public static final int SQL_PREPARE = 1 << 6;
         public static final int LISTEN = 1 << 7;
+        /** Settings changed where no SET names them: set_config() or a DO block (which may EXECUTE a SET). */
+        public static final int SETTINGS_UNKNOWN = 1 << 8;
 
         public static final Effects NONE = new Effects(0, List.of());
 
@@ -34,7 +36,11 @@ public final class SessionStateScanner {
 
     private SessionStateScanner() {}
 
+    /** Leading keywords of the statements that can change session state; anything else cannot. */
+    private static final String[] SESSION_KEYWORDS = {"set", "reset", "discard", "create", "declare", "prepare", "listen", "do"};
+
     public static Effects scan(String sql) {
+        if (!mayChangeSession(sql)) return Effects.NONE;
         int flags = 0;
         List<String> touched = null;
         int p = 0;
@@ -61,6 +67,22 @@ public final class SessionStateScanner {
         return new Effects(flags, touched == null ? List.of() : touched);
     }
 
+    /**
+     * The per-query fast path: a single statement (no ';' before its end) whose first word is not
+     * a session keyword and that names no advisory lock is known to change nothing, found without
+     * allocating. Everything else gets the full scan.
+     */
+    private static boolean mayChangeSession(String sql) {
+        int n = sql.length();
+        int p = 0;
+        while (p < n && Character.isWhitespace(sql.charAt(p))) p++;
+        if (p + 1 < n && (sql.startsWith("--", p) || sql.startsWith("/*", p))) return true;
+        for (String keyword : SESSION_KEYWORDS) {
+            if (sql.regionMatches(true, p, keyword, 0, keyword.length())) return true;
+        }
+        return sql.indexOf(';') >= 0 || containsIgnoreCase(sql, p, n, "advisory_lock") || containsIgnoreCase(sql, p, n, "set_config");
+    }
+
     private record StatementEffect(int flags, String setting, List<String> settings) {
         static final StatementEffect NONE = new StatementEffect(0, null, null);
 
@@ -76,6 +98,7 @@ public final class SessionStateScanner {
     private static StatementEffect classify(List<String> w, String sql, int from, int to) {
         String first = w.get(0);
         int flags = containsIgnoreCase(sql, from, to, "advisory_lock") ? Effects.ADVISORY_LOCK : 0;
+        if (first.equals("do") || containsIgnoreCase(sql, from, to, "set_config")) flags |= Effects.SETTINGS_UNKNOWN;
         StatementEffect e = switch (first) {
             case "set" -> classifySet(w);
             case "reset" -> classifyReset(w);
@@ -169,6 +192,10 @@ public final class SessionStateScanner {
                 if (Character.isLetter(c) || c == '_') {
                     int start = p;
                     while (p < s.length() && isNameChar(s.charAt(p))) p++;
+                    if (startsEscapeString(start)) {
+                        p = start;
+                        break;
+                    }
                     words.add(s.substring(start, p).toLowerCase(Locale.ROOT));
                 } else if (c == '"') {
                     int start = ++p;
@@ -186,13 +213,32 @@ public final class SessionStateScanner {
             while (p < s.length()) {
                 char c = s.charAt(p);
                 if (c == ';') return p;
-                if (c == '\'' ) skipQuoted('\'', p > 0 && (s.charAt(p - 1) == 'e' || s.charAt(p - 1) == 'E'));
+                if (Character.isLetter(c) || c == '_') skipWord();
+                else if (c == '\'') skipQuoted('\'', false);
                 else if (c == '"') skipQuoted('"', false);
                 else if (c == '$' && dollarTagEnd() > 0) skipDollarQuoted();
                 else if (startsComment()) skipSpaceAndComments();
                 else p++;
             }
             return s.length();
+        }
+
+        /**
+         * Steps over a keyword or name as a whole, so a '$' inside it (legal after the first
+         * character) is not taken for a dollar quote; a lone E before a quote starts an escape
+         * string, where a backslash escapes the quote. Any longer word before a quote is a type
+         * name ({@code date'...'}), whose literal is a standard string.
+         */
+        private void skipWord() {
+            int start = p;
+            while (p < s.length() && isNameChar(s.charAt(p))) p++;
+            if (startsEscapeString(start)) skipQuoted('\'', true);
+        }
+
+        /** True when the word from {@code start} to {@code p} is a lone E directly followed by a quote. */
+        private boolean startsEscapeString(int start) {
+            char c = s.charAt(start);
+            return p == start + 1 && (c == 'e' || c == 'E') && p < s.length() && s.charAt(p) == '\'';
         }
 
         private static boolean isNameChar(char c) {

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class SidecarCommandTest {
@@ -97,6 +99,10 @@ class SidecarCommandTest {
                 pool: {maxSize: 0, minIdle: 3, acquireTimeout: 100ms, connectTimeout: 100ms, maxUsesPerConnection: -1, maxLifetime: 5s, idleTimeout: 5s}
                 timeouts: {login: 0}
                 limits: {maxClientConnections: 0, maxMessageBytes: 100}
+                replicas: [{port: 5432, weight: 2000}, {host: pg-1, port: 0}, {host: pg-1, port: 0}]
+                listenReadOnly: nowhere
+                probe: {interval: 10ms, timeout: 0}
+                circuitBreaker: {failureThreshold: 0, resetTimeout: 0}
                 """);
 
         int exit = run("--config", config.toString());
@@ -109,9 +115,17 @@ class SidecarCommandTest {
                         "listen", "admin", "database", "primary.port", "auth.usersFile", "tls",
                         "pool.maxSize", "pool.minIdle", "pool.acquireTimeout", "pool.connectTimeout",
                         "pool.maxUsesPerConnection", "pool.maxLifetime", "pool.idleTimeout",
-                        "timeouts.login", "limits.maxClientConnections", "limits.maxMessageBytes");
+                        "timeouts.login", "limits.maxClientConnections", "limits.maxMessageBytes",
+                        "replicas[0].host", "replicas[0].weight", "replicas[1].port", "replicas[2].port", "replicas[2]",
+                        "listenReadOnly", "probe.interval", "probe.timeout",
+                        "circuitBreaker.failureThreshold", "circuitBreaker.resetTimeout");
         assertThat(errLines()).contains(
                 "poolkeeper sidecar: pool.maxSize (--pool-size): must be at least 1, got 0",
+                "poolkeeper sidecar: replicas[0].weight (--replica): must be 0-1000, got 2000",
+                "poolkeeper sidecar: replicas[2] (--replica): pg-1:0 is listed twice (servers must be distinct)",
+                "poolkeeper sidecar: listenReadOnly (--listen-ro): 'nowhere' is not HOST:PORT",
+                "poolkeeper sidecar: probe.interval (--probe-interval): must be at least 100ms, got 10ms",
+                "poolkeeper sidecar: circuitBreaker.resetTimeout (--breaker-reset): must be at least 100ms, got 0",
                 "poolkeeper sidecar: tls (--tls-cert, --tls-key): give both certFile and keyFile, or neither",
                 "poolkeeper sidecar: limits.maxMessageBytes: must be at least 8192");
     }
@@ -138,6 +152,87 @@ class SidecarCommandTest {
         assertThat(errLines()).first().asString()
                 .contains("--primary")
                 .contains("'pg-0' is not HOST:PORT, e.g. 127.0.0.1:5432");
+    }
+
+    @ParameterizedTest(name = "--replica {0}")
+    @CsvSource(delimiter = '|', value = {
+            "pg-1|'pg-1' is not HOST:PORT",
+            "pg-1,weight=2|'pg-1' is not HOST:PORT",
+            "pg-1:db|'pg-1:db' has a port that is not a number",
+            "pg-1:5432,weight=heavy|weight 'heavy' is not a whole number",
+            "pg-1:5432,weight|weight needs a value: weight=N",
+            "pg-1:5432,zone=|zone needs a value: zone=Z",
+            "pg-1:5432,colour=red|unknown setting 'colour'; the settings are weight and zone",
+            "pg-1:5432,weight=1,weight=2|weight is given twice",
+            "pg-1:5432,|an empty setting between commas",
+            "pg-1:5432;weight=2|'pg-1:5432;weight=2' has a port that is not a number",
+            "' '|no server given"})
+    void whenAReplicaFlagIsMalformedThenTheFlagTheReasonAndTheFormAreNamed(String value, String why) {
+        int exit = run(append(MINIMAL, "--replica", value));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(launched).isEmpty();
+        assertThat(errLines()).first().asString()
+                .startsWith("poolkeeper sidecar: ")
+                .contains("--replica")
+                .contains("'" + value + "': " + why + "; expected HOST:PORT[,weight=N][,zone=Z], e.g. pg-1.pg:5432,weight=2,zone=eu-west-1b");
+    }
+
+    @Test
+    void whenReplicaFlagsAreWellFormedButOutOfRangeThenEachProblemNamesTheFlag() {
+        int exit = run(append(MINIMAL, "--replica", "pg-1:70000", "--replica", "pg-2:5432,weight=-1",
+                "--replica", "127.0.0.1:5432"));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(errLines()).containsExactly(
+                "poolkeeper sidecar: replicas[0].port (--replica): must be 1-65535, got 70000",
+                "poolkeeper sidecar: replicas[1].weight (--replica): must be 0-1000, got -1",
+                "poolkeeper sidecar: replicas[2] (--replica): 127.0.0.1:5432 is listed twice (servers must be distinct)");
+    }
+
+    @Test
+    void whenReplicaFlagsAreGivenThenTheSidecarIsLaunchedWithThemInOrder() {
+        int exit = run(append(MINIMAL, "--replica", "pg-1:5432,weight=2,zone=a", "--replica", "pg-2:5432",
+                "--listen-ro", "127.0.0.1:6433", "--read-strategy", "Weighted"));
+
+        assertThat(exit).isZero();
+        assertThat(launched).singleElement().satisfies(c -> {
+            assertThat(c.servers()).containsExactly(
+                    new Endpoint("127.0.0.1", 5432), new Endpoint("pg-1", 5432), new Endpoint("pg-2", 5432));
+            assertThat(c.replicas().getFirst().weight()).isEqualTo(2);
+            assertThat(c.listenReadOnly()).isEqualTo("127.0.0.1:6433");
+        });
+    }
+
+    @Test
+    void whenAReadStrategyOrSplitModeIsUnknownThenTheChoicesAreListed() {
+        int strategy = run(append(MINIMAL, "--read-strategy", "fastest"));
+        int split = run(append(MINIMAL, "--split-reads", "always"));
+
+        assertThat(strategy).isEqualTo(2);
+        assertThat(split).isEqualTo(2);
+        assertThat(launched).isEmpty();
+        assertThat(errLines()).anySatisfy(line -> assertThat(line).contains("--read-strategy")
+                .contains("'fastest' is not a read strategy: use RoundRobin, Weighted, Random or LeastConnections"));
+        assertThat(errLines()).anySatisfy(line -> assertThat(line).contains("--split-reads")
+                .contains("'always' is not a splitReads mode: use Auto or Off"));
+    }
+
+    @Test
+    void whenABooleanFlagIsNotTrueOrFalseThenThatIsSaid() {
+        int exit = run(append(MINIMAL, "--read-your-writes", "yes"));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(errLines()).first().asString().contains("--read-your-writes").contains("'yes' is not true or false");
+    }
+
+    @Test
+    void whenABooleanFlagHasNoValueThenTheNextFlagIsNotTakenAsIt() {
+        int exit = run("--read-your-writes", "--primary", "pg:5432", "--database", "app", "--auth", "trust");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(launched).isEmpty();
+        assertThat(errLines()).first().asString().contains("--read-your-writes");
     }
 
     @Test
@@ -214,7 +309,12 @@ class SidecarCommandTest {
                 "--database=NAME", "--server-database=NAME", "--server-user=NAME", "--server-password-file=FILE",
                 "--auth=METHOD", "--users-file=FILE", "--tls-cert=FILE", "--tls-key=FILE", "--pool-size=N",
                 "--min-idle=N", "--acquire-timeout=DURATION", "--query-timeout=DURATION",
-                "--idle-timeout=DURATION", "--max-lifetime=DURATION", "--max-uses=N");
+                "--idle-timeout=DURATION", "--max-lifetime=DURATION", "--max-uses=N",
+                "--replica=HOST:PORT[,weight=N][,zone=Z]", "--listen-ro=HOST:PORT", "--read-strategy=NAME",
+                "--split-reads=Auto|Off", "--max-replica-lag=DURATION", "--read-your-writes=true|false",
+                "--fallback-to-primary=true|false", "--probe-interval=DURATION", "--probe-timeout=DURATION",
+                "--breaker-failures=N", "--breaker-reset=DURATION", "--slow-query=DURATION",
+                "--shutdown-grace=DURATION");
     }
 
     private static String[] append(String[] first, String... more) {
