@@ -39,6 +39,8 @@ public final class SidecarConfigMapping {
                         Durations.parse(t.connect()),
                         spec.maxUsesPerConnection()),
                 new SidecarConfig.Timeouts(Durations.parse(t.query()), Durations.parse(t.login())),
-                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes()));
+                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes()),
+                // Not mapped yet (the operator branch predates these fields): the sidecar's defaults apply.
+                null, null, null, null, null, null, null);
     }
 }
