@@ -1,5 +1,6 @@
 package io.poolkeeper.cli;
 
+import io.poolkeeper.cli.operator.OperatorCommand;
 import io.poolkeeper.cli.sandbox.SandboxCommand;
 import io.poolkeeper.sidecar.cli.SidecarCommand;
 import java.util.concurrent.Callable;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = Poolkeeper.Version.class,
         description = "Connection pooling for PostgreSQL on Kubernetes.",
-        subcommands = {SidecarCommand.class, SandboxCommand.class})
+        subcommands = {SidecarCommand.class, OperatorCommand.class, SandboxCommand.class})
 public final class Poolkeeper implements Callable<Integer> {
 
     @Spec

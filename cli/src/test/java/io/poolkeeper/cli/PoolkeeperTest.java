@@ -43,4 +43,18 @@ class PoolkeeperTest {
         assertThat(run("frobnicate")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("frobnicate");
     }
+
+    @Test
+    void helpListsTheSidecarAndTheOperator() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("sidecar").contains("operator").contains("sandbox");
+    }
+
+    @Test
+    void operatorHelpNamesTheEnvironmentTheChartSets() {
+        assertThat(run("operator", "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: poolkeeper operator")
+                .contains("POOLKEEPER_NAMESPACES", "POOLKEEPER_LEASE_NAMESPACE", "POOLKEEPER_SIDECAR_IMAGE",
+                        "POOLKEEPER_METRICS_PORT", "POD_NAME");
+    }
 }
