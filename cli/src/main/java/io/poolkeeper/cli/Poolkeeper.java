@@ -1,5 +1,6 @@
 package io.poolkeeper.cli;
 
+import io.poolkeeper.cli.operator.OperatorCommand;
 import io.poolkeeper.cli.sandbox.SandboxCommand;
 import io.poolkeeper.sidecar.cli.SidecarCommand;
 import java.util.concurrent.Callable;

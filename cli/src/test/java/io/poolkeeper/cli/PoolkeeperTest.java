@@ -45,12 +45,16 @@ class PoolkeeperTest {
     }
 
     @Test
-    void whenAskedForHelpThenTheOperatorCommandIsListedWithItsSettings() {
+    void helpListsTheSidecarAndTheOperator() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("operator");
-        out.getBuffer().setLength(0);
+        assertThat(out.toString()).contains("sidecar").contains("operator").contains("sandbox");
+    }
+
+    @Test
+    void operatorHelpNamesTheEnvironmentTheChartSets() {
         assertThat(run("operator", "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: poolkeeper operator")
-                .contains("POOLKEEPER_NAMESPACES", "POOLKEEPER_LEASE_NAMESPACE", "POOLKEEPER_METRICS_PORT");
+                .contains("POOLKEEPER_NAMESPACES", "POOLKEEPER_LEASE_NAMESPACE", "POOLKEEPER_SIDECAR_IMAGE",
+                        "POOLKEEPER_METRICS_PORT", "POD_NAME");
     }
 }

@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.poolkeeper.api.config.Durations;
+import io.poolkeeper.api.v1alpha1.Conditions;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.api.v1alpha1.DatabasePoolStatus;
 import io.poolkeeper.api.v1alpha1.Topology;
@@ -46,12 +47,14 @@ public class DatabasePoolReconciler implements Reconciler<DatabasePool>, Cleaner
     private static final Duration RETRY = Duration.ofSeconds(30);
 
     private final OperatorSettings settings;
+    private final OperatorMetrics metrics;
     private final FailoverStep failover;
     private final MonitoringCrds monitoringCrds;
     private final Clock clock;
 
     public DatabasePoolReconciler(OperatorSettings settings, ServerProbes probes, OperatorMetrics metrics, Clock clock) {
         this.settings = settings;
+        this.metrics = metrics;
         this.failover = new FailoverStep(probes, metrics, clock);
         this.monitoringCrds = new MonitoringCrds(clock);
         this.clock = clock;
@@ -101,6 +104,8 @@ public class DatabasePoolReconciler implements Reconciler<DatabasePool>, Cleaner
         DatabasePoolStatus before = pool.getStatus();
         DatabasePoolStatus after = StatusBuilder.build(report, clock.instant());
         new PoolEvents(new EventRecorder(context.getClient(), clock)).record(pool, report, before, after);
+        after.condition(Conditions.READY).ifPresent(ready ->
+                metrics.poolReady(Peers.id(pool), "True".equals(ready.getStatus()), ready.getReason()));
         Duration next = nextLook(pool, report);
         if (after.equals(before)) return UpdateControl.<DatabasePool>noUpdate().rescheduleAfter(next);
         pool.setStatus(after);
@@ -116,6 +121,7 @@ public class DatabasePoolReconciler implements Reconciler<DatabasePool>, Cleaner
     /** Takes the sidecar out of a Sidecar target; everything else the pool made is owned and garbage-collected. */
     @Override
     public DeleteControl cleanup(DatabasePool pool, Context<DatabasePool> context) {
+        metrics.poolGone(Peers.id(pool));
         if (pool.getSpec() != null && pool.getSpec().topology() == Topology.Sidecar && pool.getSpec().targetRef() != null
                 && pool.getSpec().targetRef().name() != null) {
             SidecarInjector.remove(context.getClient(), pool);
