@@ -43,8 +43,8 @@ COPY --from=build /src/cli/target/poolkeeper.jar /opt/poolkeeper/poolkeeper.jar
 ENV JAVA_TOOL_OPTIONS="-Djava.io.tmpdir=/tmp -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
 WORKDIR /opt/poolkeeper
-# 6432: PostgreSQL clients (sidecar); 9187: sidecar admin (/metrics, /healthz, /readyz, /status);
+# 6432: PostgreSQL clients (sidecar); 6433: its read-only listener; 9187: sidecar admin (/metrics, /healthz, /readyz, /status);
 # 8080: operator /metrics, /healthz, /readyz.
-EXPOSE 6432 9187 8080
+EXPOSE 6432 6433 9187 8080
 ENTRYPOINT ["java", "-cp", "/opt/poolkeeper/poolkeeper.jar:/opt/poolkeeper/lib/*", "io.poolkeeper.cli.Poolkeeper"]
 CMD ["--help"]
