@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The sidecar's own meters for one pool, tagged {@code pool} with the name its HikariCP pool
- * carries too, so {@code poolkeeper_*} and {@code hikaricp_*} series join on it.
+ * The sidecar's own meters for one pool, tagged {@code pool} with the pool's database name.
+ * HikariCP's {@code hikaricp_*} series carry the server's {@code host:port} as their
+ * {@code pool} label, which is the {@code server} label of Poolkeeper's per-server series.
  *
  * <p>Client counts and errors live here, per-server meters in {@link ServerMetrics}: clients
  * outlive a server, and after a failover the pool gets a new {@code ServerMetrics} while its
