@@ -96,6 +96,12 @@ public final class Sandbox implements AutoCloseable {
                 rendered.routing(), rendered.probe(), rendered.circuitBreaker(), rendered.monitoring(), rendered.shutdownGrace());
     }
 
+    private static SidecarConfig withReadOnlyListener(SidecarConfig c, String listenReadOnly) {
+        return new SidecarConfig(c.listen(), c.admin(), c.database(), c.serverDatabase(), c.primary(), c.server(), c.auth(), c.tls(),
+                c.pool(), c.timeouts(), c.limits(), c.replicas(), listenReadOnly, c.routing(), c.probe(), c.circuitBreaker(),
+                c.monitoring(), c.shutdownGrace());
+    }
+
     /** Waits up to {@code timeout} for the DatabasePool's Ready condition to be True. */
     public boolean awaitReady(Duration timeout) {
         try {
@@ -116,7 +122,11 @@ public final class Sandbox implements AutoCloseable {
         if (hash != null && hash.equals(configHash)) return false;
         String yaml = map.getData().get(CONFIG_KEY);
         Files.writeString(configDir.resolve("sidecar.rendered.yaml"), yaml);
-        SidecarConfig next = local(SidecarConfigYaml.parse(yaml), "127.0.0.1:" + port(), "127.0.0.1:" + adminPort(), configDir, cluster);
+        SidecarConfig parsed = SidecarConfigYaml.parse(yaml);
+        SidecarConfig next = local(parsed, running.listen(), running.admin(), configDir, cluster);
+        if (parsed.listenReadOnly() != null && running.listenReadOnly() != null) {
+            next = withReadOnlyListener(next, running.listenReadOnly());
+        }
         Files.writeString(configDir.resolve("sidecar.yaml"), SidecarConfigYaml.write(next));
         sidecar.reload(next);
         configHash = hash;

@@ -241,9 +241,9 @@ public final class SandboxCluster implements AutoCloseable {
         }
         out.append("    Config Hash:      ").append(s.configHash()).append('\n');
         out.append("    Conditions:\n");
-        out.append(String.format("      %-22s %-7s %-22s %s%n", "Type", "Status", "Reason", "Message"));
+        out.append(String.format("      %-22s %-7s %-26s %s%n", "Type", "Status", "Reason", "Message"));
         for (Condition c : s.conditions()) {
-            out.append(String.format("      %-22s %-7s %-22s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage() == null ? "" : c.getMessage()));
+            out.append(String.format("      %-22s %-7s %-26s %s%n", c.getType(), c.getStatus(), c.getReason(), c.getMessage() == null ? "" : c.getMessage()));
         }
         out.append("    Servers:\n");
         out.append(String.format("      %-17s %-8s %-8s %-10s %s%n", "Endpoint", "Role", "Healthy", "Lag Bytes", "Max Connections"));

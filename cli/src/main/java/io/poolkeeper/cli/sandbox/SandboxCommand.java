@@ -56,8 +56,12 @@ public final class SandboxCommand implements Callable<Integer> {
         }
     }
 
+    /** A line per API request otherwise; held here so that the level set on it stays. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
     /** The operator's and the API client's INFO lines would bury the sandbox's own; warnings still show. */
     private static void quietFrameworkLogs() {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         for (String logger : new String[] {"io.javaoperatorsdk", "io.fabric8"}) {
             System.setProperty("org.slf4j.simpleLogger.log." + logger, System.getProperty("org.slf4j.simpleLogger.log." + logger, "warn"));
         }
