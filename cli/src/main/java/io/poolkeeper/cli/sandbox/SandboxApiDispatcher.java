@@ -32,7 +32,7 @@ final class SandboxApiDispatcher extends Dispatcher {
     /** A resource kubectl may ask for: plural, kind, namespaced, group/version ("v1" for core). */
     private record Resource(String groupVersion, String plural, String kind, boolean namespaced, List<String> shortNames) {}
 
-    private static final List<Resource> RESOURCES = List.of(
+    private static final List<Resource> BUILT_IN = List.of(
             new Resource("v1", "namespaces", "Namespace", false, List.of("ns")),
             new Resource("v1", "secrets", "Secret", true, List.of()),
             new Resource("v1", "configmaps", "ConfigMap", true, List.of("cm")),
@@ -42,18 +42,33 @@ final class SandboxApiDispatcher extends Dispatcher {
             new Resource("apps/v1", "deployments", "Deployment", true, List.of("deploy")),
             new Resource("policy/v1", "poddisruptionbudgets", "PodDisruptionBudget", true, List.of("pdb")),
             new Resource("autoscaling/v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, List.of("hpa")),
-            new Resource("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds")),
-            new Resource("poolkeeper.io/v1alpha1", "databasepools", "DatabasePool", true, List.of()));
+            new Resource("apiextensions.k8s.io/v1", "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds")));
 
     private static final Pattern COLLECTION = Pattern.compile("^/(?:api/v1|apis/[^/]+/[^/]+)(?:/namespaces/[^/]+)?/([a-z]+)(?:/([^/]+))?$");
 
     private final KubernetesCrudDispatcher crud;
-    private final List<JsonNode> printerColumns;
+    private final List<Resource> resources;
+    private final String customPlural;
+    private final List<JsonNode> printerColumns = new ArrayList<>();
 
-    /** {@code printerColumns}: the CRD's additionalPrinterColumns for DatabasePools. */
-    SandboxApiDispatcher(KubernetesCrudDispatcher crud, List<JsonNode> printerColumns) {
+    /** {@code crdYaml}: the DatabasePool CRD, for its names and additionalPrinterColumns. */
+    SandboxApiDispatcher(KubernetesCrudDispatcher crud, String crdYaml) {
         this.crud = crud;
-        this.printerColumns = printerColumns;
+        JsonNode crd;
+        try {
+            crd = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(crdYaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonNode names = crd.path("spec").path("names");
+        JsonNode version = crd.path("spec").path("versions").path(0);
+        List<String> shortNames = new ArrayList<>();
+        names.path("shortNames").forEach(n -> shortNames.add(n.asText()));
+        customPlural = names.path("plural").asText();
+        resources = new ArrayList<>(BUILT_IN);
+        resources.add(new Resource(crd.path("spec").path("group").asText() + "/" + version.path("name").asText(), customPlural,
+                names.path("kind").asText(), "Namespaced".equals(crd.path("spec").path("scope").asText()), shortNames));
+        version.path("additionalPrinterColumns").forEach(printerColumns::add);
     }
 
     @Override
@@ -61,6 +76,8 @@ final class SandboxApiDispatcher extends Dispatcher {
         String path = request.getPath();
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         if ("GET".equals(request.getMethod())) {
+            // No OpenAPI documents: kubectl then applies without client-side schema validation.
+            if (bare.startsWith("/openapi/")) return json(404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
             String discovery = discovery(bare);
             if (discovery != null) return json(200, discovery);
             String accept = request.getHeader("Accept");
@@ -75,7 +92,7 @@ final class SandboxApiDispatcher extends Dispatcher {
         return crud.dispatch(request);
     }
 
-    private static String discovery(String path) {
+    private String discovery(String path) {
         ObjectNode body = NODES.objectNode();
         switch (path) {
             case "/api" -> {
@@ -87,7 +104,7 @@ final class SandboxApiDispatcher extends Dispatcher {
             case "/apis" -> {
                 body.put("kind", "APIGroupList").put("apiVersion", "v1");
                 ArrayNode groups = body.putArray("groups");
-                RESOURCES.stream().map(Resource::groupVersion).filter(gv -> gv.contains("/")).distinct().forEach(gv -> {
+                resources.stream().map(Resource::groupVersion).filter(gv -> gv.contains("/")).distinct().forEach(gv -> {
                     String group = gv.substring(0, gv.indexOf('/'));
                     ObjectNode version = NODES.objectNode().put("groupVersion", gv).put("version", gv.substring(gv.indexOf('/') + 1));
                     ObjectNode g = groups.addObject().put("name", group);
@@ -101,16 +118,16 @@ final class SandboxApiDispatcher extends Dispatcher {
             }
             default -> {
                 String gv = path.equals("/api/v1") ? "v1" : path.startsWith("/apis/") ? path.substring("/apis/".length()) : null;
-                if (gv == null || RESOURCES.stream().noneMatch(r -> r.groupVersion().equals(gv))) return null;
+                if (gv == null || resources.stream().noneMatch(r -> r.groupVersion().equals(gv))) return null;
                 body.put("kind", "APIResourceList").put("apiVersion", "v1").put("groupVersion", gv);
                 ArrayNode list = body.putArray("resources");
-                for (Resource r : RESOURCES) {
+                for (Resource r : resources) {
                     if (!r.groupVersion().equals(gv)) continue;
                     ObjectNode res = list.addObject().put("name", r.plural()).put("singularName", r.kind().toLowerCase())
                             .put("namespaced", r.namespaced()).put("kind", r.kind());
                     VERBS.forEach(res.withArray("verbs")::add);
                     r.shortNames().forEach(res.withArray("shortNames")::add);
-                    if (r.plural().equals("databasepools") || r.plural().equals("deployments")) {
+                    if (r.plural().equals(customPlural) || r.plural().equals("deployments")) {
                         ObjectNode status = list.addObject().put("name", r.plural() + "/status").put("singularName", "")
                                 .put("namespaced", r.namespaced()).put("kind", r.kind());
                         List.of("get", "patch", "update").forEach(status.withArray("verbs")::add);
@@ -142,7 +159,7 @@ final class SandboxApiDispatcher extends Dispatcher {
         ArrayNode columns = table.putArray("columnDefinitions");
         columns.addObject().put("name", "Name").put("type", "string").put("format", "name").put("priority", 0)
                 .put("description", "Name must be unique within a namespace.");
-        List<JsonNode> extra = plural.equals("databasepools") ? printerColumns : List.of(
+        List<JsonNode> extra = plural.equals(customPlural) ? printerColumns : List.of(
                 NODES.objectNode().put("name", "Age").put("type", "date").put("jsonPath", ".metadata.creationTimestamp").put("priority", 0));
         for (JsonNode c : extra) {
             columns.addObject().put("name", c.path("name").asText()).put("type", c.path("type").asText())
@@ -212,16 +229,4 @@ final class SandboxApiDispatcher extends Dispatcher {
             return null;
         }
     }
-
-    static List<JsonNode> printerColumns(String crdYaml) {
-        try {
-            JsonNode crd = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(crdYaml);
-            List<JsonNode> columns = new ArrayList<>();
-            crd.path("spec").path("versions").path(0).path("additionalPrinterColumns").forEach(columns::add);
-            return columns;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
 }

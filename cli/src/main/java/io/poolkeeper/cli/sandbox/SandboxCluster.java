@@ -69,7 +69,7 @@ public final class SandboxCluster implements AutoCloseable {
     /** Starts the API server and the operator, and applies the pool; {@code dir} receives the kubeconfig. */
     public static SandboxCluster start(LocalPostgres postgres, String database, String clientUser, String clientPassword, Path dir) {
         String crd = crdYaml();
-        var dispatcher = new SandboxApiDispatcher(new KubernetesCrudDispatcher(List.of()), SandboxApiDispatcher.printerColumns(crd));
+        var dispatcher = new SandboxApiDispatcher(new KubernetesCrudDispatcher(List.of()), crd);
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         KubernetesClient client = server.createClient();

@@ -116,6 +116,9 @@ public final class SmokeWorkload {
     }
 
     private String readBack() throws SQLException {
+        // The operator's config splits reads (routing.splitReads: Auto): another client's read-only
+        // query may be answered by the replica, so it is read once the replica has replayed the writes.
+        sandbox.postgres().replica().awaitCaughtUpWith(sandbox.postgres().primary(), java.time.Duration.ofSeconds(10));
         try (Connection c = connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*), count(distinct client), sum(amount) from smoke_orders")) {
             rs.next();
