@@ -48,6 +48,10 @@ public final class SandboxCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("sandbox: " + e.getMessage()
                     + (e.getMessage() != null && e.getMessage().contains("listen") ? " (choose other ports with --port and --admin-port)" : ""));
             return 1;
+        } catch (IllegalStateException e) {
+            // the operator did not render the pool's config in time
+            spec.commandLine().getErr().println("sandbox: " + e.getMessage());
+            return 1;
         }
         try (sandbox) {
             describe(sandbox, out);
@@ -78,7 +82,7 @@ public final class SandboxCommand implements Callable<Integer> {
         out.println("  sidecar   127.0.0.1:" + sandbox.port() + "   config " + sandbox.sidecarConfigFile());
         out.println("            from ConfigMap " + SandboxCluster.NAMESPACE + "/" + SandboxCluster.POOL + "-config as the operator rendered it ("
                 + sandbox.directory().resolve("sidecar.rendered.yaml") + "), changed only where this machine differs from a pod:");
-        out.println("            listeners on 127.0.0.1 at free ports, and server.passwordFile / auth.usersFile written from the Secrets to "
+        out.println("            listeners on 127.0.0.1 (--port, --admin-port), and server.passwordFile / auth.usersFile written from the Secrets to "
                 + sandbox.directory());
         out.println();
         out.println("  DatabasePool " + SandboxCluster.NAMESPACE + "/" + SandboxCluster.POOL + (ready ? "" : " (not Ready yet)") + ":");
