@@ -26,7 +26,25 @@ class SandboxCommandIT {
         assertThat(printed).contains("connect:  PGPASSWORD=sandbox psql \"host=127.0.0.1 port=");
         assertThat(printed).containsPattern("metrics:  http://127\\.0\\.0\\.1:\\d+/metrics");
         assertThat(printed).doesNotContain("FAIL").contains("smoke: all checks passed");
-        assertThat(printed.lines().filter(l -> l.startsWith("  ok ")).count()).isEqualTo(6);
+        assertThat(printed.lines().filter(l -> l.startsWith("  ok ")).count()).isEqualTo(11);
+        assertThat(printed).containsPattern("api       http://127\\.0\\.0\\.1:\\d+ ");
+        assertThat(printed).containsPattern("kubectl:  KUBECONFIG=\\S+/kubeconfig kubectl get databasepools -n sandbox\n");
+        assertThat(printed).containsPattern("kubectl:  KUBECONFIG=\\S+/kubeconfig kubectl describe databasepool app -n sandbox\n");
+        assertThat(printed).contains("from ConfigMap sandbox/app-config as the operator rendered it")
+                .contains("server.passwordFile / auth.usersFile written from the Secrets to");
+        assertThat(printed).containsPattern("Current Primary: +127\\.0\\.0\\.1:\\d+")
+                .containsPattern("Per Pod Size: +\\d+")
+                .containsPattern("Ready +True +Reconciled")
+                .containsPattern("127\\.0\\.0\\.1:\\d+ +Replica +true");
+        assertThat(printed).containsPattern("  ok    the operator made the DatabasePool Ready=True: primary 127\\.0\\.0\\.1:\\d+, per-pod size \\d+");
+        assertThat(printed).contains("  ok    the sidecar runs the config the operator rendered: ConfigMap sandbox/app-config");
+        assertThat(printed).containsPattern("  ok    kubectl get databasepools lists the pool: app 127\\.0\\.0\\.1:\\d+ 1 \\d+ True \\d+s");
+        assertThat(printed).containsPattern("  ok    kubectl describe databasepool shows its status: Current Primary: +127\\.0\\.0\\.1:\\d+");
+        assertThat(printed).containsPattern("  ok    failover drill: .*: DatabasePool primary 127\\.0\\.0\\.1:(\\d+) -> 127\\.0\\.0\\.1:(\\d+) "
+                + "\\(PrimaryChanged\\), sidecar reloaded, write committed on 127\\.0\\.0\\.1:\\2");
+        Matcher kubeconfig = Pattern.compile("KUBECONFIG=(\\S+) kubectl").matcher(printed);
+        assertThat(kubeconfig.find()).isTrue();
+        assertThat(Files.exists(Path.of(kubeconfig.group(1)))).as("the sandbox's kubeconfig directory is removed").isFalse();
         Matcher dataDir = Pattern.compile("data in (\\S+)\\)").matcher(printed);
         assertThat(dataDir.find()).isTrue();
         assertThat(Files.exists(Path.of(dataDir.group(1)))).as("the sandbox's PostgreSQL directory is removed").isFalse();
