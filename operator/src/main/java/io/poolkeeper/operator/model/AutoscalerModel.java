@@ -12,11 +12,7 @@ public final class AutoscalerModel {
     public static HorizontalPodAutoscaler build(DatabasePool pool) {
         AutoscalingSpec autoscaling = pool.specOrDefaults().autoscaling();
         return new HorizontalPodAutoscalerBuilder()
-                .withNewMetadata()
-                .withName(PoolNames.deployment(pool))
-                .withNamespace(pool.getMetadata().getNamespace())
-                .withLabels(PoolNames.labels(pool))
-                .endMetadata()
+                .withMetadata(PoolNames.metadata(pool, PoolNames.deployment(pool)))
                 .withNewSpec()
                 .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
                 .withName(PoolNames.deployment(pool)).endScaleTargetRef()

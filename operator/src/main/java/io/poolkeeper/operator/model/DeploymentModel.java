@@ -13,11 +13,7 @@ public final class DeploymentModel {
      */
     public static Deployment build(DatabasePool pool, PoolPlan plan, int replicas) {
         return new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(PoolNames.deployment(pool))
-                .withNamespace(pool.getMetadata().getNamespace())
-                .withLabels(PoolNames.labels(pool))
-                .endMetadata()
+                .withMetadata(PoolNames.metadata(pool, PoolNames.deployment(pool)))
                 .withNewSpec()
                 .withReplicas(replicas)
                 .withNewSelector().withMatchLabels(PoolNames.selector(pool)).endSelector()

@@ -10,11 +10,7 @@ public final class DisruptionBudgetModel {
 
     public static PodDisruptionBudget build(DatabasePool pool) {
         return new PodDisruptionBudgetBuilder()
-                .withNewMetadata()
-                .withName(PoolNames.deployment(pool))
-                .withNamespace(pool.getMetadata().getNamespace())
-                .withLabels(PoolNames.labels(pool))
-                .endMetadata()
+                .withMetadata(PoolNames.metadata(pool, PoolNames.deployment(pool)))
                 .withNewSpec()
                 .withNewMaxUnavailable(1)
                 .withNewSelector().withMatchLabels(PoolNames.selector(pool)).endSelector()

@@ -1,5 +1,7 @@
 package io.poolkeeper.operator.model;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,6 +45,15 @@ public final class PoolNames {
         labels.put("app.kubernetes.io/instance", pool.getMetadata().getName());
         labels.put("app.kubernetes.io/component", "pooler");
         return labels;
+    }
+
+    /** The metadata of an object the operator makes for the pool: its name, the pool's namespace, the pool's labels. */
+    public static ObjectMeta metadata(DatabasePool pool, String name) {
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(pool.getMetadata().getNamespace())
+                .withLabels(labels(pool))
+                .build();
     }
 
     /** Labels on every object the operator makes for the pool. */
