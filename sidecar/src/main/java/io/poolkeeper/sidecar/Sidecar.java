@@ -25,7 +25,6 @@ import java.util.concurrent.CountDownLatch;
 /** A running pool proxy: the client listeners, the servers' pools and probes, and the admin HTTP port, started and stopped together. */
 public final class Sidecar implements AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Sidecar.class);
-    private final SidecarConfig config;
     private final PrometheusMeterRegistry registry;
     private final ProxyMetrics metrics;
     private volatile SidecarConfig current;
@@ -37,7 +36,6 @@ public final class Sidecar implements AutoCloseable {
     private volatile boolean closing;
 
     private Sidecar(SidecarConfig config) throws IOException {
-        this.config = config;
         this.current = config;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new ProxyMetrics(registry, config.database(), MetricsOptions.DEFAULTS);
@@ -86,9 +84,10 @@ public final class Sidecar implements AutoCloseable {
         List<String> needRestart = ReloadableFields.restartOnlyChanges(current, next);
         if (!needRestart.isEmpty()) log.warn("reload: {} changed but take effect only after a restart", String.join(", ", needRestart));
         UserList users = next.auth().method() == AuthMethod.TRUST ? null : UserList.load(Path.of(next.auth().usersFile()));
-        routes.reconfigure(ReloadableFields.keepRestartOnly(current, next));
-        clients.reconfigure(ReloadableFields.keepRestartOnly(current, next), users);
-        current = ReloadableFields.keepRestartOnly(current, next);
+        SidecarConfig applied = ReloadableFields.keepRestartOnly(current, next);
+        routes.reconfigure(applied);
+        clients.reconfigure(applied, users);
+        current = applied;
         log.info("reload: applied ({} server(s), pool.maxSize {})", current.servers().size(), current.pool().maxSize());
     }
 

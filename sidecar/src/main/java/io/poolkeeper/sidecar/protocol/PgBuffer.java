@@ -44,14 +44,6 @@ public final class PgBuffer {
         return this;
     }
 
-    /** Starts a message without a type byte (startup-style packets). */
-    public PgBuffer beginUntypedMessage() {
-        ensure(4);
-        messageStart = size;
-        size += 4;
-        return this;
-    }
-
     public PgBuffer endMessage() {
         writeIntAt(messageStart, size - messageStart);
         messageStart = -1;

@@ -84,15 +84,8 @@ public final class Routes implements AutoCloseable {
             if (existing == null) log.info("reload: added server {}", e);
             s.pool().reconfigure(next.pool());
             s.breaker().configure(next.circuitBreaker().failureThreshold(), next.circuitBreaker().resetTimeout());
-            int weight = 1;
-            String zone = null;
-            for (SidecarConfig.Replica r : next.replicas()) {
-                if (r.endpoint().equals(e)) {
-                    weight = r.weight();
-                    zone = r.zone();
-                }
-            }
-            s.placement(weight, zone);
+            SidecarConfig.Replica placement = placement(next, e);
+            s.placement(placement.weight(), placement.zone());
             kept.add(s);
         }
         List<ServerState> removed = new ArrayList<>(topology.servers());
@@ -137,15 +130,16 @@ public final class Routes implements AutoCloseable {
             throws IOException {
         ServerPool pool = new ServerPool(endpoint.toString(), endpoint, config, registry);
         CircuitBreaker breaker = new CircuitBreaker(config.circuitBreaker().failureThreshold(), config.circuitBreaker().resetTimeout());
-        int weight = 1;
-        String zone = null;
+        SidecarConfig.Replica placement = placement(config, endpoint);
+        return new ServerState(endpoint, placement.weight(), placement.zone(), pool, breaker, metrics.server(endpoint, Role.UNKNOWN.tagValue()));
+    }
+
+    /** The server's replica entry (weight, zone); the configured primary counts with weight 1 and no zone. */
+    private static SidecarConfig.Replica placement(SidecarConfig config, Endpoint endpoint) {
         for (SidecarConfig.Replica r : config.replicas()) {
-            if (r.endpoint().equals(endpoint)) {
-                weight = r.weight();
-                zone = r.zone();
-            }
+            if (r.endpoint().equals(endpoint)) return r;
         }
-        return new ServerState(endpoint, weight, zone, pool, breaker, metrics.server(endpoint, Role.UNKNOWN.tagValue()));
+        return new SidecarConfig.Replica(endpoint.host(), endpoint.port(), 1, null);
     }
 
     private void roleChanged(ServerState server) {

@@ -230,9 +230,6 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
-    public int clientCount() {
-        return clients.get();
-    }
 
     @Override
     public void close() {

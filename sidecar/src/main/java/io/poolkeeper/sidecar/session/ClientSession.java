@@ -224,7 +224,7 @@ final class ClientSession {
             // first Bind runs. So a client that prepares and waits (pgbench's PQprepare) holds no
             // connection, and a bad statement reports its error at that Bind instead.
             statements.defineUnconfirmed(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
-            answerLocally(ExtendedMessages.PARSE_COMPLETE, false);
+            answerLocally(ExtendedMessages.PARSE_COMPLETE);
             return;
         }
         PreparedStatements.Statement s = statements.define(parse.name(), parse.query(), parse.effects(), reader.array(), parse.bodyFrom(), parse.bodyTo());
@@ -233,7 +233,7 @@ final class ClientSession {
             replies.expect(Reply.parse(s.serverName(), false));
             Messages.parse(toServer, s.serverName(), s.parseBody());
         } else {
-            answerLocally(ExtendedMessages.PARSE_COMPLETE, false);
+            answerLocally(ExtendedMessages.PARSE_COMPLETE);
         }
     }
 
@@ -273,11 +273,11 @@ final class ClientSession {
         ExtendedMessages.Target target = extended.closeTarget();
         if (target.isStatement() && !target.name().isEmpty()) {
             statements.remove(target.name());
-            answerLocally(ExtendedMessages.CLOSE_COMPLETE, false);
+            answerLocally(ExtendedMessages.CLOSE_COMPLETE);
         } else if (lease != null) {
             forward(Reply.CLOSE);
         } else {
-            answerLocally(ExtendedMessages.CLOSE_COMPLETE, false);
+            answerLocally(ExtendedMessages.CLOSE_COMPLETE);
         }
     }
 
@@ -525,21 +525,21 @@ final class ClientSession {
     }
 
     /** Answers the current message from the proxy itself, after every reply already owed. */
-    private void answerLocally(byte[] bytes, boolean error) {
+    private void answerLocally(byte[] bytes) {
         if (replies.isEmpty()) toClient.putBytes(bytes);
-        else replies.expect(Reply.local(bytes, error));
+        else replies.expect(Reply.local(bytes));
     }
 
     private void answerError(PgError e) {
         Events.error(login.peer(), e.sqlState(), e.getMessage());
         PgBuffer b = new PgBuffer(128);
         Messages.errorResponse(b, e);
-        answerLocally(b.toByteArray(), true);
+        answerLocally(b.toByteArray());
     }
 
     private void answerReadyLocally() {
         byte status = lease == null ? (byte) 'I' : txStatus;
-        answerLocally(new byte[] {Msg.READY_FOR_QUERY, 0, 0, 0, 5, status}, false);
+        answerLocally(new byte[] {Msg.READY_FOR_QUERY, 0, 0, 0, 5, status});
     }
 
     /** In the extended protocol an error makes the server skip to Sync; the proxy does the same for its own errors. */

@@ -31,9 +31,6 @@ public final class Clients implements AutoCloseable {
         return listeners.size() > 1 ? listeners.get(1).address() : null;
     }
 
-    public int sessions() {
-        return registry.size();
-    }
 
     public void reconfigure(SidecarConfig next, UserList users) {
         ctx.reconfigure(next, users);

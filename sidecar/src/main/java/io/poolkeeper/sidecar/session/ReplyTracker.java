@@ -14,23 +14,23 @@ final class ReplyTracker {
     enum Kind { PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, LOCAL }
 
     /** {@code preparedName}: the server-side statement a PARSE creates; {@code local}: bytes the proxy sends itself. */
-    record Reply(Kind kind, String preparedName, boolean swallow, byte[] local, boolean localError) {
-        static final Reply BIND = new Reply(Kind.BIND, null, false, null, false);
-        static final Reply DESCRIBE_STATEMENT = new Reply(Kind.DESCRIBE_STATEMENT, null, false, null, false);
-        static final Reply DESCRIBE_PORTAL = new Reply(Kind.DESCRIBE_PORTAL, null, false, null, false);
-        static final Reply EXECUTE = new Reply(Kind.EXECUTE, null, false, null, false);
-        static final Reply CLOSE = new Reply(Kind.CLOSE, null, false, null, false);
-        static final Reply SYNC = new Reply(Kind.SYNC, null, false, null, false);
-        static final Reply QUERY = new Reply(Kind.QUERY, null, false, null, false);
-        static final Reply QUERY_SWALLOWED = new Reply(Kind.QUERY, null, true, null, false);
-        static final Reply PARSE_UNNAMED = new Reply(Kind.PARSE, null, false, null, false);
+    record Reply(Kind kind, String preparedName, boolean swallow, byte[] local) {
+        static final Reply BIND = new Reply(Kind.BIND, null, false, null);
+        static final Reply DESCRIBE_STATEMENT = new Reply(Kind.DESCRIBE_STATEMENT, null, false, null);
+        static final Reply DESCRIBE_PORTAL = new Reply(Kind.DESCRIBE_PORTAL, null, false, null);
+        static final Reply EXECUTE = new Reply(Kind.EXECUTE, null, false, null);
+        static final Reply CLOSE = new Reply(Kind.CLOSE, null, false, null);
+        static final Reply SYNC = new Reply(Kind.SYNC, null, false, null);
+        static final Reply QUERY = new Reply(Kind.QUERY, null, false, null);
+        static final Reply QUERY_SWALLOWED = new Reply(Kind.QUERY, null, true, null);
+        static final Reply PARSE_UNNAMED = new Reply(Kind.PARSE, null, false, null);
 
         static Reply parse(String serverName, boolean swallow) {
-            return new Reply(Kind.PARSE, serverName, swallow, null, false);
+            return new Reply(Kind.PARSE, serverName, swallow, null);
         }
 
-        static Reply local(byte[] bytes, boolean error) {
-            return new Reply(Kind.LOCAL, null, false, bytes, error);
+        static Reply local(byte[] bytes) {
+            return new Reply(Kind.LOCAL, null, false, bytes);
         }
 
         boolean endsOnError() {
