@@ -4,6 +4,7 @@
 Inputs (written by bench/run):
   --runs  runs.csv   one row per pgbench run (scenario, round, target, status, tps, latencies, CPU)
   --idle  idle.csv   one row per target of the idle-client memory test
+  --failover failover.csv  one row per target and round of the failover test
   --meta  meta.tsv   key<TAB>value: the command, machine, versions, settings
 Every figure in the output is the median over the rounds of the same scenario and target.
 """
@@ -95,6 +96,35 @@ def read_scenarios(path):
 def read_idle(path):
     with open(path, newline="") as f:
         return {row["target"]: row for row in csv.DictReader(f)}
+
+
+class Failover:
+    """One target's failovers: medians over the rounds where writes came back."""
+
+    def __init__(self, rows):
+        ok = [r for r in rows if r["status"] == "ok"]
+        self.rounds, self.ok_rounds = len(rows), len(ok)
+        self.status = "ok" if ok else rows[0]["status"]
+        self.note = next((r["note"] for r in rows if r["note"]), "")
+        self.first_error = next((r["first_error"] for r in ok if r["first_error"]), "")
+
+        def median(field):
+            values = [float(r[field]) for r in ok if r[field] != ""]
+            return statistics.median(values) if values else None
+
+        self.follow_ms = median("follow_ms")
+        self.outage_ms = median("outage_ms")
+        self.writes_failed = median("writes_failed")
+        self.follow_range = (min(float(r["follow_ms"]) for r in ok), max(float(r["follow_ms"]) for r in ok)) if ok else None
+
+
+def read_failover(path):
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    grouped = OrderedDict()
+    for row in rows:
+        grouped.setdefault(row["target"], []).append(row)
+    return {target: Failover(rows) for target, rows in grouped.items()}
 
 
 def read_meta(path):
@@ -200,7 +230,49 @@ def bars(scenarios, idle):
 # results.md
 # ---------------------------------------------------------------------------------------------
 
-def markdown(scenarios, idle, meta):
+FOLLOWER = {"direct": "libpq", "pgbouncer": "an external agent", "pgpool": "nothing: raw mode", "poolkeeper": "itself"}
+FOLLOWED_BY = {
+    "direct": "libpq itself (both servers, `target_session_attrs=read-write`)",
+    "pgbouncer": "an external agent (played by the script: repoints and reloads it the moment the promotion returns)",
+    "poolkeeper": "the sidecar itself (its probes, default interval)",
+}
+
+
+def failover_section(failover):
+    lines = ["## Time to follow a failover", ""]
+    add = lines.append
+    if not failover:
+        add("Not measured in this run.")
+        add("")
+        return "\n".join(lines)
+    add("A fresh primary and streaming replica per target and round; one client writes through the "
+        "target in a loop (an autocommit INSERT at a time, reconnecting after any error); the "
+        "primary dies (SIGKILL to every one of its processes) and the replica is promoted at once "
+        "(`pg_ctl promote`). Follow: from the moment a direct connection finds the replica out of "
+        "recovery to the first acknowledged write that was sent after the kill. Outage: from the "
+        "kill to that write (it includes the promotion itself, the same for all). Median over the "
+        "rounds (bench/lib/failover.py). Every target runs with its defaults: the sidecar probes "
+        "every 2 s; PgBouncer, once a connection to the dead primary has failed, waits "
+        "`server_login_retry` (15 s) before it tries a server again, also after the reload that "
+        "repoints it.")
+    add("")
+    add("| target | follow (ms) | range (ms) | outage (ms) | writes failed | first error | followed by | rounds ok |")
+    add("|---|---|---|---|---|---|---|---|")
+    for target in TARGETS:
+        f = failover.get(target)
+        if f is None:
+            continue
+        if f.status == "ok":
+            low, high = f.follow_range
+            add(f"| {target} | {num(f.follow_ms)} | {low:,.0f}–{high:,.0f} | {num(f.outage_ms)} | {num(f.writes_failed)} | "
+                f"{f.first_error or '—'} | {FOLLOWED_BY.get(target, '')} | {f.ok_rounds}/{f.rounds} |")
+        else:
+            add(f"| {target} | {f.status} | — | — | — | {f.note} | {FOLLOWED_BY.get(target, '—')} | {f.ok_rounds}/{f.rounds} |")
+    add("")
+    return "\n".join(lines)
+
+
+def markdown(scenarios, idle, failover, meta):
     pooled = [t for t in POOLERS if any(t in s.cells for s in scenarios)]
     lines = []
     add = lines.append
@@ -269,6 +341,8 @@ def markdown(scenarios, idle, meta):
         else:
             add(f"| {target} | {row['status']} | — | {row['note']} |")
     add("")
+
+    add(failover_section(failover))
 
     add("## Each scenario")
     add("")
@@ -355,7 +429,7 @@ def markdown(scenarios, idle, meta):
 # results.png
 # ---------------------------------------------------------------------------------------------
 
-def chart(scenarios, idle, meta, path):
+def chart(scenarios, idle, failover, meta, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -364,8 +438,8 @@ def chart(scenarios, idle, meta, path):
     steady = [s for s in scenarios if s.protocol != "connect"]
     connect = [s for s in scenarios if s.protocol == "connect"]
 
-    fig = plt.figure(figsize=(max(12, 1.25 * len(steady) + 3), 14), layout="constrained")
-    grid = fig.add_gridspec(3, 2, height_ratios=[1.2, 1, 1])
+    fig = plt.figure(figsize=(max(12, 1.25 * len(steady) + 3), 18), layout="constrained")
+    grid = fig.add_gridspec(4, 2, height_ratios=[1.2, 1, 1, 1])
     title = "Poolkeeper beside PgBouncer and pgpool-II (pgbench, one run, medians)"
     if meta.get("mode") == "smoke":
         title += " — SMOKE RUN, figures meaningless"
@@ -430,6 +504,22 @@ def chart(scenarios, idle, meta, path):
     ax.margins(y=0.15)
     ax.grid(axis="y", alpha=0.3)
 
+    ax = fig.add_subplot(grid[3, :])
+    shown = [t for t in TARGETS if t in failover]
+    for i, target in enumerate(shown):
+        f = failover[target]
+        colour = COLOURS.get(target, "black")
+        if f.status == "ok":
+            ax.bar(i, f.follow_ms / 1000, 0.6, color=colour)
+            ax.text(i, f.follow_ms / 1000, f"{f.follow_ms / 1000:.2f} s", ha="center", va="bottom", fontsize=9)
+        else:
+            ax.text(i, 0, " " + f.status, rotation=90, ha="center", va="bottom", fontsize=9, color=colour)
+    ax.set_xticks(range(len(shown)), [f"{t}\n(followed by {FOLLOWER.get(t, '—')})" for t in shown], fontsize=8)
+    ax.set_ylabel("seconds")
+    ax.set_title("Time to follow a failover: promotion to the first write acknowledged (lower is better)", fontsize=11, loc="left")
+    ax.margins(y=0.15)
+    ax.grid(axis="y", alpha=0.3)
+
     fig.savefig(path, dpi=100)
 
 
@@ -437,15 +527,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", required=True)
     parser.add_argument("--idle", required=True)
+    parser.add_argument("--failover", required=True)
     parser.add_argument("--meta", required=True)
     parser.add_argument("--out", required=True, help="directory for results.md and results.png")
     args = parser.parse_args()
     scenarios = read_scenarios(args.runs)
     idle = read_idle(args.idle)
     meta = read_meta(args.meta)
+    failover = read_failover(args.failover)
     with open(f"{args.out}/results.md", "w") as f:
-        f.write(markdown(scenarios, idle, meta))
-    chart(scenarios, idle, meta, f"{args.out}/results.png")
+        f.write(markdown(scenarios, idle, failover, meta))
+    chart(scenarios, idle, failover, meta, f"{args.out}/results.png")
 
 
 if __name__ == "__main__":

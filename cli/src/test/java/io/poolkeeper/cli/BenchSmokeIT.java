@@ -32,7 +32,7 @@ class BenchSmokeIT {
     Path out;
 
     @Test
-    void whenSmokeRunsThenEveryTargetHasResultsAndPgBouncerPreparedIsMarkedFailed() throws Exception {
+    void whenSmokeRunsThenEveryTargetHasResultsPgBouncerPreparedIsMarkedFailedAndFailoversAreTimed() throws Exception {
         Path repo = Path.of("").toAbsolutePath().getParent();
         Path script = repo.resolve("bench/run");
         assertThat(script).as("bench/run in the repository").isRegularFile();
@@ -65,6 +65,13 @@ class BenchSmokeIT {
         assertThat(md).contains("- pgbouncer failed: ").containsPattern("prepared statement \"\\w+\" (already exists|does not exist)");
         assertThat(number(prepared.get("poolkeeper"))).as(md).isPositive();
 
+        Map<String, String> follow = failoverFollowByTarget(md);
+        assertThat(follow.keySet()).as(md).containsExactlyElementsOf(TARGETS);
+        for (String target : List.of("direct", "pgbouncer", "poolkeeper")) {
+            assertThat(follow.get(target)).as("%s wrote again after the failover, in:%n%s", target, md).matches("-?[0-9][0-9,]*");
+        }
+        assertThat(follow.get("pgpool")).isEqualTo("n/a");
+
         byte[] png = Files.readAllBytes(results.resolve("results.png"));
         assertThat(png.length).isGreaterThan(PNG_SIGNATURE.length);
         assertThat(Arrays.copyOf(png, PNG_SIGNATURE.length)).as("results.png is a PNG").isEqualTo(PNG_SIGNATURE);
@@ -79,15 +86,26 @@ class BenchSmokeIT {
         int start = md.indexOf("### " + scenarioTitle + "\n");
         assertThat(start).as("a section '%s' in:%n%s", scenarioTitle, md).isNotNegative();
         int end = md.indexOf("\n### ", start + 1);
-        String section = md.substring(start, end < 0 ? md.length() : end);
-        Map<String, String> tps = new LinkedHashMap<>();
+        return firstColumnByTarget(md.substring(start, end < 0 ? md.length() : end));
+    }
+
+    /** The column after the target's in each row of a table that names a target. */
+    private static Map<String, String> firstColumnByTarget(String section) {
+        Map<String, String> values = new LinkedHashMap<>();
         for (String line : section.lines().toList()) {
             String[] cells = line.split("\\|");
             if (cells.length > 2 && TARGETS.contains(cells[1].trim())) {
-                tps.put(cells[1].trim(), cells[2].trim());
+                values.put(cells[1].trim(), cells[2].trim());
             }
         }
-        return tps;
+        return values;
+    }
+
+    /** The follow column of results.md's failover table, by target, as written ("1,234", "failed" or "n/a"). */
+    private static Map<String, String> failoverFollowByTarget(String md) {
+        int start = md.indexOf("## Time to follow a failover\n");
+        assertThat(start).as("a failover section in:%n%s", md).isNotNegative();
+        return firstColumnByTarget(md.substring(start, md.indexOf("\n## ", start + 1)));
     }
 
     private static double number(String cell) {
