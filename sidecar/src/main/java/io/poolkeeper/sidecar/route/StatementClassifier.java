@@ -8,8 +8,8 @@ import java.util.Locale;
  * locking clause, no INTO, no data-modifying CTE and no call to a function known to write; SHOW;
  * EXPLAIN without ANALYZE; BEGIN / START TRANSACTION READ ONLY; and a session-level SET or RESET
  * (which writes nothing, and which the sidecar carries to the client's next server connection
- * anyway). Anything else, or in doubt, is a write. Hand-written for the same reason as the session-state scanner: a dozen keywords, per
- * transaction, where a SQL parser would cost far more.
+ * anyway). Anything else, or in doubt, is a write. Hand-written for the same reason as the
+ * session-state scanner: a dozen keywords, per transaction, where a SQL parser would cost far more.
  */
 public final class StatementClassifier {
     /** Functions that write or take session-wide effects although called from a SELECT. */
@@ -74,11 +74,10 @@ public final class StatementClassifier {
         while (i < n) {
             char c = s.charAt(i);
             if (c == '\'' || c == '"') {
-                int close = s.indexOf(c, i + 1);
-                i = close < 0 ? n : close + 1;
+                i = c == '\'' && isEscapeStringPrefix(s, i) ? afterEscapeString(s, i) : afterQuoted(s, i, c);
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
-                while (i < n && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_' || s.charAt(i) == '$')) i++;
+                while (i < n && isWordChar(s.charAt(i))) i++;
                 String w = s.substring(start, i);
                 for (String word : words) {
                     if (w.equals(word)) return true;
@@ -88,6 +87,35 @@ public final class StatementClassifier {
             }
         }
         return false;
+    }
+
+    private static int afterQuoted(String s, int open, char quote) {
+        int close = s.indexOf(quote, open + 1);
+        return close < 0 ? s.length() : close + 1;
+    }
+
+    /** E'...' strings take backslash escapes: an escaped quote there does not end the literal. */
+    private static boolean isEscapeStringPrefix(String s, int quote) {
+        return quote > 0 && s.charAt(quote - 1) == 'e' && (quote < 2 || !isWordChar(s.charAt(quote - 2)));
+    }
+
+    private static int afterEscapeString(String s, int open) {
+        int i = open + 1;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '\'') {
+                return i + 1;
+            } else {
+                i++;
+            }
+        }
+        return s.length();
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     private static String wordAt(String s, int p) {
