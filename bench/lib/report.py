@@ -267,7 +267,8 @@ def failover_section(failover):
             add(f"| {target} | {num(f.follow_ms)} | {low:,.0f}–{high:,.0f} | {num(f.outage_ms)} | {num(f.writes_failed)} | "
                 f"{f.first_error or '—'} | {FOLLOWED_BY.get(target, '')} | {f.ok_rounds}/{f.rounds} |")
         else:
-            add(f"| {target} | {f.status} | — | — | — | {f.note} | {FOLLOWED_BY.get(target, '—')} | {f.ok_rounds}/{f.rounds} |")
+            rounds = "—" if f.status == "n/a" else f"{f.ok_rounds}/{f.rounds}"
+            add(f"| {target} | {f.status} | — | — | — | {f.note} | {FOLLOWED_BY.get(target, '—')} | {rounds} |")
     add("")
     return "\n".join(lines)
 
