@@ -38,7 +38,7 @@ class FailoverIT {
             try (RunningSidecar proxy = RunningSidecar.start(oldPrimary, "replicas:\n" + replicaLine(pg, 0) + replicaLine(pg, 1)
                     + "probe: {interval: " + PROBE_MILLIS + "ms, timeout: 1s}\n")) {
                 ReadWriteRoutingIT.awaitRoles(proxy, 2);
-                Writers writers = new Writers(proxy, 4);
+                Writers writers = new Writers(proxy::connect, 4);
                 Thread.sleep(1000);
                 oldPrimary.kill();
                 promoted.promote();
@@ -90,7 +90,7 @@ class FailoverIT {
             try (RunningSidecar proxy = RunningSidecar.start(oldPrimary, "replicas:\n" + replicaLine(pg, 0)
                     + "probe: {interval: " + PROBE_MILLIS + "ms, timeout: 1s}\n")) {
                 ReadWriteRoutingIT.awaitRoles(proxy, 1);
-                Writers writers = new Writers(proxy, 4);
+                Writers writers = new Writers(proxy::connect, 4);
                 Thread.sleep(1000);
                 oldPrimary.kill();
                 long killedAt = System.nanoTime();
@@ -169,6 +169,12 @@ class FailoverIT {
         }
     }
 
+    /** Opens a client connection to a sidecar, in this process or another. */
+    @FunctionalInterface
+    interface Connector {
+        Connection connect() throws SQLException;
+    }
+
     /** Clients inserting rows through the sidecar, each acknowledged id remembered, reconnecting after a failure. */
     static final class Writers {
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -180,11 +186,11 @@ class FailoverIT {
         private final ConcurrentHashMap<Integer, Set<Long>> byPort = new ConcurrentHashMap<>();
         private final List<Thread> threads;
 
-        Writers(RunningSidecar proxy, int count) {
+        Writers(Connector proxy, int count) {
             threads = java.util.stream.IntStream.range(0, count).mapToObj(i -> Thread.ofVirtual().start(() -> write(proxy))).toList();
         }
 
-        private void write(RunningSidecar proxy) {
+        private void write(Connector proxy) {
             Connection c = null;
             while (running.get()) {
                 long id = ids.incrementAndGet();

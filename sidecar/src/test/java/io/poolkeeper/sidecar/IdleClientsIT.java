@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -38,9 +36,7 @@ class IdleClientsIT {
             ProcessStats base = ProcessStats.now();
             long baseClients = proxy.clients();
 
-            Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).replace(' ', File.pathSeparatorChar),
-                    IdleClientsMain.class.getName(), String.valueOf(proxy.port()), String.valueOf(IDLE))
+            Process child = new ProcessBuilder(ChildJvm.command(List.of("-Xmx512m"), IdleClientsMain.class, String.valueOf(proxy.port()), String.valueOf(IDLE)))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                  PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8)) {

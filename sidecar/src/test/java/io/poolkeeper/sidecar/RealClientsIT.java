@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -165,7 +164,7 @@ class RealClientsIT {
         private void assertEveryTransactionDone(List<String> argv, int transactions) throws Exception {
             ProcessResult r;
             int peak;
-            try (BackendSampler sampler = BackendSampler.start()) {
+            try (BackendSampler sampler = new BackendSampler(observer(), RealClientsIT::countSidecarBackends)) {
                 r = LocalPostgres.runClient(argv, throughProxy("disable"), CLIENT_TIMEOUT);
                 peak = sampler.peak();
             }
@@ -293,58 +292,6 @@ class RealClientsIT {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    /** Counts the sidecar's server connections every few milliseconds while a client runs, keeping the peak. */
-    private static final class BackendSampler implements AutoCloseable {
-        private final Connection connection;
-        private final Thread thread;
-        private final List<Throwable> failures = new ArrayList<>();
-        private volatile boolean running = true;
-        private volatile int peak;
-        private volatile int samples;
-
-        private BackendSampler(Connection connection) {
-            this.connection = connection;
-            this.thread = Thread.ofVirtual().name("backend-sampler").start(this::sample);
-        }
-
-        static BackendSampler start() throws SQLException {
-            return new BackendSampler(observer());
-        }
-
-        private void sample() {
-            try {
-                while (running) {
-                    peak = Math.max(peak, countSidecarBackends(connection));
-                    samples++;
-                    Thread.sleep(5);
-                }
-            } catch (SQLException e) {
-                synchronized (failures) {
-                    failures.add(e);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /** Stops sampling and returns the most connections seen at once. */
-        int peak() throws InterruptedException {
-            running = false;
-            thread.join();
-            synchronized (failures) {
-                assertThat(failures).as("sampling failures").isEmpty();
-            }
-            assertThat(samples).as("samples taken").isPositive();
-            return peak;
-        }
-
-        @Override
-        public void close() throws SQLException {
-            running = false;
-            connection.close();
         }
     }
 }

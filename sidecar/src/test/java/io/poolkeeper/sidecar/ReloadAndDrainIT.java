@@ -103,7 +103,7 @@ class ReloadAndDrainIT {
             exec(direct, "truncate ledger");
         }
         RunningSidecar proxy = RunningSidecar.start(pg.primary(), "shutdownGrace: 5s\n");
-        FailoverIT.Writers writers = new FailoverIT.Writers(proxy, 8);
+        FailoverIT.Writers writers = new FailoverIT.Writers(proxy::connect, 8);
         writers.awaitAcknowledged(200, 30_000);
         proxy.close();
         writers.stop();

@@ -49,25 +49,48 @@ public final class RunningSidecar implements AutoCloseable {
     public static RunningSidecar start(String primaryHost, int primaryPort, String extraYaml) {
         try {
             Path dir = Files.createTempDirectory("poolkeeper-it");
-            Path serverPassword = Files.writeString(dir.resolve("server-password"), LocalPostgres.PASSWORD);
-            Path users = Files.writeString(dir.resolve("users.txt"),
-                    "\"" + USER + "\" \"" + PASSWORD + "\"\n\"other\" \"other-secret\"\n");
-            String yaml = """
-                    listen: 127.0.0.1:0
-                    admin: 127.0.0.1:0
-                    database: %s
-                    primary: {host: %s, port: %d}
-                    server: {user: %s, passwordFile: %s}
-                    """.formatted(DATABASE, primaryHost, primaryPort, LocalPostgres.USER, serverPassword);
-            if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
-            if (!extraYaml.contains("shutdownGrace:")) yaml += "shutdownGrace: 3s\n";
-            yaml += extraYaml.replace("USERS_FILE", users.toString());
+            String yaml = configYaml(dir, primaryHost, primaryPort, extraYaml);
             SidecarConfig config = SidecarConfigYaml.parse(yaml);
             if (!config.problems().isEmpty()) throw new IllegalArgumentException(config.problems().toString());
             return new RunningSidecar(Sidecar.start(config), dir, yaml);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Writes the users and server password files into {@code dir} and returns the config that uses
+     * them, with {@code extraYaml} added. {@code extraYaml} may give its own {@code auth:} (where
+     * {@code USERS_FILE} names the users file) and its own {@code server:} (where
+     * {@code SERVER_PASSWORD_FILE} names a file holding {@link LocalPostgres#PASSWORD}).
+     */
+    public static String configYaml(Path dir, String primaryHost, int primaryPort, String extraYaml) throws IOException {
+        Path serverPassword = Files.writeString(dir.resolve("server-password"), LocalPostgres.PASSWORD);
+        Path users = Files.writeString(dir.resolve("users.txt"),
+                "\"" + USER + "\" \"" + PASSWORD + "\"\n\"other\" \"other-secret\"\n");
+        String yaml = """
+                listen: 127.0.0.1:0
+                admin: 127.0.0.1:0
+                database: %s
+                primary: {host: %s, port: %d}
+                """.formatted(DATABASE, primaryHost, primaryPort);
+        if (!extraYaml.contains("server:")) yaml += "server: {user: " + LocalPostgres.USER + ", passwordFile: " + serverPassword + "}\n";
+        if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
+        if (!extraYaml.contains("shutdownGrace:")) yaml += "shutdownGrace: 3s\n";
+        return yaml + extraYaml.replace("USERS_FILE", users.toString()).replace("SERVER_PASSWORD_FILE", serverPassword.toString());
+    }
+
+    /**
+     * Creates the login {@code role} on {@code server}, with the password {@code SERVER_PASSWORD_FILE}
+     * holds, and returns the config line that makes a sidecar's pools log in as it: the server's
+     * sessions of that role are then the sidecar's own, countable in {@code pg_stat_activity}.
+     */
+    public static String ownServerLogin(LocalServer server, String role) throws SQLException {
+        try (Connection c = server.connect(DATABASE); var s = c.createStatement()) {
+            s.execute("drop role if exists " + role);
+            s.execute("create role " + role + " login password '" + LocalPostgres.PASSWORD + "'");
+        }
+        return "server: {user: " + role + ", passwordFile: SERVER_PASSWORD_FILE}\n";
     }
 
     public int port() {

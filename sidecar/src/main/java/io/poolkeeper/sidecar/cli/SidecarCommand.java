@@ -20,7 +20,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * {@code poolkeeper sidecar}: builds the config from {@code --config} and the flags over it,
  * refuses to start while it has problems (exit 2, one line per problem), else runs the proxy
- * until SIGTERM (exit 0) or a start failure (exit 1).
+ * until SIGTERM or a start failure (exit 1). After SIGTERM the JVM exits with 143 (128 + 15) once
+ * the drain is done: a signal-started shutdown ends with the signal's status, not this command's.
  */
 @Command(
         name = "sidecar",
