@@ -47,6 +47,14 @@ public final class RunningSidecar implements AutoCloseable {
 
     /** A sidecar whose primary is whatever listens at {@code host:port} (a fake or blackholed server in fault tests). */
     public static RunningSidecar start(String primaryHost, int primaryPort, String extraYaml) {
+        return start(primaryHost, primaryPort, "user: " + LocalPostgres.USER + ", passwordFile: SERVER_PASSWORD_FILE", extraYaml);
+    }
+
+    /**
+     * @param serverFields the fields of {@code server:} as a flow mapping's inside; SERVER_PASSWORD_FILE
+     *     stands for a file holding {@link LocalPostgres#PASSWORD}
+     */
+    public static RunningSidecar start(String primaryHost, int primaryPort, String serverFields, String extraYaml) {
         try {
             Path dir = Files.createTempDirectory("poolkeeper-it");
             Path serverPassword = Files.writeString(dir.resolve("server-password"), LocalPostgres.PASSWORD);
@@ -57,8 +65,8 @@ public final class RunningSidecar implements AutoCloseable {
                     admin: 127.0.0.1:0
                     database: %s
                     primary: {host: %s, port: %d}
-                    server: {user: %s, passwordFile: %s}
-                    """.formatted(DATABASE, primaryHost, primaryPort, LocalPostgres.USER, serverPassword);
+                    server: {%s}
+                    """.formatted(DATABASE, primaryHost, primaryPort, serverFields.replace("SERVER_PASSWORD_FILE", serverPassword.toString()));
             if (!extraYaml.contains("auth:")) yaml += "auth: {method: scram-sha-256, usersFile: " + users + "}\n";
             if (!extraYaml.contains("shutdownGrace:")) yaml += "shutdownGrace: 3s\n";
             yaml += extraYaml.replace("USERS_FILE", users.toString());

@@ -12,6 +12,7 @@ import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -41,6 +42,21 @@ public final class ServerTls {
      *     another format, or the key does not belong to the certificate
      */
     public static ServerTls fromPem(Path certChainPem, Path privateKeyPem) throws IOException {
+        KeyStore store = keyStore(certChainPem, privateKeyPem);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers(store), null, null);
+            return new ServerTls(context);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS from " + certChainPem + " and " + privateKeyPem + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A certificate chain and its key, read and checked to belong together: also the client
+     * certificate the sidecar shows servers ({@link TlsToServers}).
+     */
+    static KeyStore keyStore(Path certChainPem, Path privateKeyPem) throws IOException {
         List<X509Certificate> chain = PemFiles.readCertificateChain(certChainPem);
         String algorithm = chain.getFirst().getPublicKey().getAlgorithm();
         String proofSignature = PROOF_SIGNATURES.get(algorithm);
@@ -51,9 +67,12 @@ public final class ServerTls {
         try {
             if (!belongTogether(key, chain.getFirst(), proofSignature)) {
                 throw new IOException("the private key in " + privateKeyPem + " does not belong to the first certificate in "
-                        + certChainPem + "; the certificate file must start with the server's own certificate");
+                        + certChainPem + "; the certificate file must start with the certificate of that key");
             }
-            return new ServerTls(sslContext(key, chain));
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("own", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+            return store;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS from " + certChainPem + " and " + privateKeyPem + ": " + e.getMessage(), e);
         }
@@ -100,14 +119,9 @@ public final class ServerTls {
         }
     }
 
-    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+    static KeyManager[] keyManagers(KeyStore store) throws GeneralSecurityException {
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keyManagers.init(store, NO_PASSWORD);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), null, null);
-        return context;
+        return keyManagers.getKeyManagers();
     }
 }

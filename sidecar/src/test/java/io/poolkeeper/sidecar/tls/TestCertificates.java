@@ -20,6 +20,31 @@ public final class TestCertificates {
         openssl(args.toArray(String[]::new));
     }
 
+    /** A certificate authority: its certificate and key, made by {@link #authority}. */
+    public record Authority(Path cert, Path key) {
+        /**
+         * Writes an RSA certificate signed by this authority, with common name {@code commonName}
+         * and the given subjectAltName ({@code IP:127.0.0.1}, {@code DNS:db.test}; null for none),
+         * and its unencrypted PKCS#8 key.
+         */
+        public void issue(String commonName, String subjectAltName, Path cert, Path key) throws Exception {
+            List<String> args = new ArrayList<>(List.of("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=" + commonName, "-addext", "basicConstraints=CA:FALSE",
+                    "-CA", cert().toString(), "-CAkey", key().toString(), "-keyout", key.toString(), "-out", cert.toString()));
+            if (subjectAltName != null) args.addAll(List.of("-addext", "subjectAltName=" + subjectAltName));
+            openssl(args.toArray(String[]::new));
+        }
+    }
+
+    /** A fresh self-signed CA named {@code name}, written into {@code dir} as name.crt and name.key. */
+    public static Authority authority(Path dir, String name) throws Exception {
+        Authority ca = new Authority(dir.resolve(name + ".crt"), dir.resolve(name + ".key"));
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=" + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                "-keyout", ca.key().toString(), "-out", ca.cert().toString());
+        return ca;
+    }
+
     public static void openssl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
