@@ -28,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A pool with serverTls against a real server with ssl = on: the pods mount the CA and client
  * certificate Secrets by reference, the rendered config points at the mounted files, no Secret
- * value reaches a ConfigMap, and the operator's own probes use the mode and the CA.
+ * value reaches a ConfigMap, and the operator's own probes use the mode, the CA and the client
+ * certificate (the server lets the pool's user in only with it).
  */
 class ServerTlsPoolIT {
     static final Duration WAIT = Duration.ofSeconds(30);
+    /** Logs in only over TLS with a client certificate naming it. */
+    static final String CERT_USER = "pooler";
 
     @TempDir
     static Path dir;
@@ -43,9 +46,11 @@ class ServerTlsPoolIT {
     static void startTlsServer() {
         ca = TestCertificates.authority(dir, "test-ca");
         ca.issue("poolkeeper-test-server", "IP:127.0.0.1", dir.resolve("server.crt"), dir.resolve("server.key"));
-        ca.issue("pooler", null, dir.resolve("client.crt"), dir.resolve("client.key"));
+        ca.issue(CERT_USER, null, dir.resolve("client.crt"), dir.resolve("client.key"));
         pg = LocalPostgres.start(LocalPostgres.Options.defaults().withReplicas(0));
         pg.primary().enableTls(dir.resolve("server.crt"), dir.resolve("server.key"));
+        pg.primary().sql("CREATE ROLE " + CERT_USER + " LOGIN SUPERUSER PASSWORD '" + LocalPostgres.PASSWORD + "'");
+        pg.primary().requireClientCertificate(CERT_USER, ca.cert());
     }
 
     @AfterAll
@@ -64,10 +69,11 @@ class ServerTlsPoolIT {
     }
 
     @Test
-    void whenServerTlsIsVerifyFullThenTheSecretsAreMountedTheConfigPointsAtThemAndTheOperatorProbesOverTls() throws Exception {
+    void whenServerTlsIsVerifyFullThenTheSecretsAreMountedTheConfigPointsAtThemAndTheOperatorProbesWithTheClientCertificate()
+            throws Exception {
         String caPem = Files.readString(ca.cert());
         String clientKeyPem = Files.readString(dir.resolve("client.key"));
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.secrets("shop", "db-login", CERT_USER, LocalPostgres.PASSWORD, "db-clients");
         secret("pg-ca", Map.of("root.pem", caPem));
         secret("pg-client", Map.of("tls.crt", Files.readString(dir.resolve("client.crt")), "tls.key", clientKeyPem));
         k8s.apply(Pools.yaml("orders", pg, "serverTls: {mode: verify-full, caSecret: pg-ca, caKey: root.pem, clientCertSecret: pg-client}"));

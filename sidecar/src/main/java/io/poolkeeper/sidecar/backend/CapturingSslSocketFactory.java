@@ -1,7 +1,7 @@
 package io.poolkeeper.sidecar.backend;
 
 import io.poolkeeper.api.config.ServerSslMode;
-import io.poolkeeper.sidecar.tls.TlsToServers;
+import io.poolkeeper.sidecar.tls.TlsFiles;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -11,7 +11,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * pgjdbc's {@code sslfactory} hook: TLS from {@code server.tls} ({@link TlsToServers}; pgjdbc
+ * pgjdbc's {@code sslfactory} hook: TLS from {@code server.tls} ({@link TlsFiles}; pgjdbc
  * sends the SSLRequest, runs the handshake and checks the host name for verify-full), and the TLS
  * socket it layers over the captured plain one recorded, so the proxy reads and writes through TLS
  * as pgjdbc did. pgjdbc makes one per connection, from the connection's properties, so a rotated
@@ -21,7 +21,7 @@ public final class CapturingSslSocketFactory extends SSLSocketFactory {
     private final SSLSocketFactory tls;
 
     public CapturingSslSocketFactory(Properties info) throws IOException {
-        this.tls = TlsToServers.context(ServerSslMode.fromWireName(info.getProperty(PgjdbcTls.MODE)),
+        this.tls = TlsFiles.towardsServers(ServerSslMode.fromWireName(info.getProperty(PgjdbcTls.MODE)),
                 path(info, PgjdbcTls.ROOT_CERT), path(info, PgjdbcTls.CERT), path(info, PgjdbcTls.KEY)).getSocketFactory();
     }
 

@@ -1,7 +1,7 @@
 package io.poolkeeper.sidecar.backend;
 
 import io.poolkeeper.api.config.SidecarConfig;
-import io.poolkeeper.sidecar.tls.TlsToServers;
+import io.poolkeeper.sidecar.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ public final class PgjdbcTls {
      *     startup, rather than found as a vague failure of every connection
      */
     public static Map<String, String> properties(SidecarConfig.ServerTls tls) throws IOException {
-        TlsToServers.context(tls.mode(), path(tls.rootCertFile()), path(tls.certFile()), path(tls.keyFile()));
+        TlsFiles.towardsServers(tls.mode(), path(tls.rootCertFile()), path(tls.certFile()), path(tls.keyFile()));
         Map<String, String> p = new LinkedHashMap<>();
         p.put(MODE, tls.mode().wireName());
         p.put("sslfactory", CapturingSslSocketFactory.class.getName());
