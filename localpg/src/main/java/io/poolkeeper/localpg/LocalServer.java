@@ -132,12 +132,7 @@ public final class LocalServer {
      * returns once new connections are offered TLS. Plain connections are still accepted.
      */
     public void enableTls(Path certFile, Path keyFile) {
-        try {
-            tlsFiles.enable(certFile, keyFile);
-        } catch (IOException e) {
-            throw new LocalPostgresException("Could not set up TLS for " + this + ": " + e, e);
-        }
-        reloadUntil("ssl", "on");
+        reconfigure("set up TLS", () -> tlsFiles.enable(certFile, keyFile), "ssl", "on");
     }
 
     /**
@@ -145,16 +140,24 @@ public final class LocalServer {
      * {@code caFile} and naming the role ({@code clientcert=verify-full}); needs {@link #enableTls} first.
      */
     public void requireClientCertificate(String role, Path caFile) {
-        try {
-            tlsFiles.requireClientCertificate(role, caFile);
-        } catch (IOException e) {
-            throw new LocalPostgresException("Could not require client certificates on " + this + ": " + e, e);
-        }
-        reloadUntil("ssl_ca_file", "client-ca.crt");
+        reconfigure("require client certificates", () -> tlsFiles.requireClientCertificate(role, caFile), "ssl_ca_file", ServerTlsFiles.CLIENT_CA);
     }
 
-    /** Reloads the configuration; the postmaster rereads postgresql.conf and pg_hba.conf together, so one setting tells when both are in force. */
-    private void reloadUntil(String setting, String value) {
+    private interface ConfigChange {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes a change, reloads, and returns once new connections see {@code setting} at
+     * {@code value}: the postmaster rereads postgresql.conf and pg_hba.conf together, so one
+     * setting tells when both are in force.
+     */
+    private void reconfigure(String what, ConfigChange change, String setting, String value) {
+        try {
+            change.write();
+        } catch (IOException e) {
+            throw new LocalPostgresException("Could not " + what + " on " + this + ": " + e, e);
+        }
         sql("SELECT pg_reload_conf()");
         Await.until(name + " to reload with " + setting + " = " + value, READY_TIMEOUT,
                 () -> value.equals(sql("SHOW " + setting)));

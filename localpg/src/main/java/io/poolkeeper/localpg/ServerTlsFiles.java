@@ -15,7 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 final class ServerTlsFiles {
     private static final String CERT = "server.crt";
     private static final String KEY = "server.key";
-    private static final String CLIENT_CA = "client-ca.crt";
+    static final String CLIENT_CA = "client-ca.crt";
 
     private final Path dataDir;
     private final ServerUser user;

@@ -1,16 +1,14 @@
 package io.poolkeeper.operator.probe;
 
 import io.poolkeeper.api.config.ServerSslMode;
+import io.poolkeeper.api.tls.DelegatingSslSocketFactory;
 import io.poolkeeper.api.tls.KeyMaterial;
 import io.poolkeeper.api.tls.TlsToServers;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * pgjdbc's {@code sslfactory} for the operator's own connections: TLS as the pool's sidecars use
@@ -18,23 +16,22 @@ import javax.net.ssl.SSLSocketFactory;
  * are never written to a file. pgjdbc makes one per connection and checks the host name for
  * verify-full itself.
  */
-public final class ProbeTlsFactory extends SSLSocketFactory {
+public final class ProbeTlsFactory extends DelegatingSslSocketFactory {
     static final String CA = "poolkeeperServerCa";
     static final String CA_SOURCE = "poolkeeperServerCaSource";
     static final String CLIENT_CERT = "poolkeeperClientCert";
     static final String CLIENT_KEY = "poolkeeperClientKey";
     static final String CLIENT_SOURCE = "poolkeeperClientSource";
 
-    private final SSLSocketFactory tls;
-
     public ProbeTlsFactory(Properties info) throws IOException {
-        KeyManager[] clientKeys = null;
-        if (info.getProperty(CLIENT_CERT) != null) {
-            String source = info.getProperty(CLIENT_SOURCE);
-            clientKeys = KeyMaterial.keyManagers(info.getProperty(CLIENT_CERT), source + " tls.crt", info.getProperty(CLIENT_KEY), source + " tls.key");
-        }
-        this.tls = TlsToServers.context(ServerSslMode.fromWireName(info.getProperty("sslmode")),
-                info.getProperty(CA), info.getProperty(CA_SOURCE), clientKeys).getSocketFactory();
+        super(TlsToServers.context(ServerSslMode.fromWireName(info.getProperty("sslmode")),
+                info.getProperty(CA), info.getProperty(CA_SOURCE), clientKeys(info)).getSocketFactory());
+    }
+
+    private static KeyManager[] clientKeys(Properties info) throws IOException {
+        if (info.getProperty(CLIENT_CERT) == null) return null;
+        String source = info.getProperty(CLIENT_SOURCE);
+        return KeyMaterial.keyManagers(info.getProperty(CLIENT_CERT), source + " key tls.crt", info.getProperty(CLIENT_KEY), source + " key tls.key");
     }
 
     /** The pgjdbc properties that make a connection use this factory with these PEM texts (null: none). */
@@ -43,40 +40,5 @@ public final class ProbeTlsFactory extends SSLSocketFactory {
         if (caPem != null) p.putAll(Map.of(CA, caPem, CA_SOURCE, caSource));
         if (clientCertPem != null) p.putAll(Map.of(CLIENT_CERT, clientCertPem, CLIENT_KEY, clientKeyPem, CLIENT_SOURCE, clientSource));
         return p;
-    }
-
-    @Override
-    public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
-        return tls.createSocket(plain, host, port, autoClose);
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-        return tls.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return tls.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-        return tls.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return tls.createSocket(host, port, localHost, localPort);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-        return tls.createSocket(host, port);
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return tls.createSocket(address, port, localAddress, localPort);
     }
 }
