@@ -33,10 +33,11 @@ public final class LocalServer {
     private final Path logFile;
     private final PgCtl pgCtl;
     private final Postmaster postmaster;
+    private final ServerTlsFiles tlsFiles;
     private volatile Role role;
     private volatile int port;
 
-    LocalServer(String name, Role role, String database, Path dataDir, Path logFile, PgCtl pgCtl) {
+    LocalServer(String name, Role role, String database, Path dataDir, Path logFile, PgCtl pgCtl, ServerUser user) {
         this.name = name;
         this.role = role;
         this.database = database;
@@ -44,6 +45,7 @@ public final class LocalServer {
         this.logFile = logFile;
         this.pgCtl = pgCtl;
         this.postmaster = new Postmaster(dataDir);
+        this.tlsFiles = new ServerTlsFiles(dataDir, user);
     }
 
     /** "primary", "replica1", ...: the name it was created with, kept after a promotion. */
@@ -123,6 +125,42 @@ public final class LocalServer {
             throw new LocalPostgresException(name + " (" + host() + ":" + port + ") failed to run \"" + query + "\": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Turns TLS on ({@code ssl = on}) with this PEM certificate and key, without a restart, and
+     * returns once new connections are offered TLS. Plain connections are still accepted.
+     */
+    public void enableTls(Path certFile, Path keyFile) {
+        reconfigure("set up TLS", () -> tlsFiles.enable(certFile, keyFile), "ssl", "on");
+    }
+
+    /**
+     * Makes {@code role} log in over TLS only, with a client certificate signed by a CA in
+     * {@code caFile} and naming the role ({@code clientcert=verify-full}); needs {@link #enableTls} first.
+     */
+    public void requireClientCertificate(String role, Path caFile) {
+        reconfigure("require client certificates", () -> tlsFiles.requireClientCertificate(role, caFile), "ssl_ca_file", ServerTlsFiles.CLIENT_CA);
+    }
+
+    private interface ConfigChange {
+        void write() throws IOException;
+    }
+
+    /**
+     * Writes a change, reloads, and returns once new connections see {@code setting} at
+     * {@code value}: the postmaster rereads postgresql.conf and pg_hba.conf together, so one
+     * setting tells when both are in force.
+     */
+    private void reconfigure(String what, ConfigChange change, String setting, String value) {
+        try {
+            change.write();
+        } catch (IOException e) {
+            throw new LocalPostgresException("Could not " + what + " on " + this + ": " + e, e);
+        }
+        sql("SELECT pg_reload_conf()");
+        Await.until(name + " to reload with " + setting + " = " + value, READY_TIMEOUT,
+                () -> value.equals(sql("SHOW " + setting)));
     }
 
     /** Starts the server again after {@link #stop()} or {@link #kill()} and waits until it accepts connections. */

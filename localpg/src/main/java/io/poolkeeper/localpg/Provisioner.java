@@ -58,7 +58,7 @@ final class Provisioner {
         Path dataDir = directory.dataDir(name);
         Path logFile = directory.logFile(name);
         return new LocalServer(name, role, options.database(), dataDir, logFile,
-                new PgCtl(binaries, user, dataDir, logFile));
+                new PgCtl(binaries, user, dataDir, logFile), user);
     }
 
     private void run(String what, List<String> argv, Map<String, String> env) {

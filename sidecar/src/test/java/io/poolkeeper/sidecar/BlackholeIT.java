@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -79,7 +80,7 @@ class BlackholeIT {
             CompletableFuture<ProbeResult> first = new CompletableFuture<>();
             long start = System.nanoTime();
             try (ServerProber ignored = new ServerProber(new Endpoint("127.0.0.1", hole.port()), "app", LocalPostgres.USER,
-                    LocalPostgres.PASSWORD, Duration.ofSeconds(30), Duration.ofMillis(PROBE_TIMEOUT_MILLIS), (e, r) -> first.complete(r))) {
+                    LocalPostgres.PASSWORD, Map.of(), Duration.ofSeconds(30), Duration.ofMillis(PROBE_TIMEOUT_MILLIS), (e, r) -> first.complete(r))) {
                 ProbeResult r = first.get(10, TimeUnit.SECONDS);
                 long millis = (System.nanoTime() - start) / 1_000_000;
                 System.out.println("blackhole: a probe of a silent server failed after " + millis + " ms (" + r.error() + ")");
@@ -95,7 +96,7 @@ class BlackholeIT {
         try (Blackhole hole = Blackhole.inFrontOf(primary.port())) {
             LinkedBlockingQueue<ProbeResult> results = new LinkedBlockingQueue<>();
             try (ServerProber ignored = new ServerProber(new Endpoint("127.0.0.1", hole.port()), "app", LocalPostgres.USER,
-                    LocalPostgres.PASSWORD, Duration.ofMillis(100), Duration.ofMillis(PROBE_TIMEOUT_MILLIS), (e, r) -> results.add(r))) {
+                    LocalPostgres.PASSWORD, Map.of(), Duration.ofMillis(100), Duration.ofMillis(PROBE_TIMEOUT_MILLIS), (e, r) -> results.add(r))) {
                 assertThat(results.poll(10, TimeUnit.SECONDS)).extracting(ProbeResult::reachable).isEqualTo(true);
                 results.clear();
                 hole.blackhole();

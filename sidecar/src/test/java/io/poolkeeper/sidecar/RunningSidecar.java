@@ -59,6 +59,14 @@ public final class RunningSidecar implements AutoCloseable {
     }
 
     /**
+     * @param serverFields the fields of {@code server:} as a flow mapping's inside; SERVER_PASSWORD_FILE
+     *     stands for a file holding {@link LocalPostgres#PASSWORD}
+     */
+    public static RunningSidecar start(String primaryHost, int primaryPort, String serverFields, String extraYaml) {
+        return start(primaryHost, primaryPort, "server: {" + serverFields + "}\n" + extraYaml);
+    }
+
+    /**
      * Writes the users and server password files into {@code dir} and returns the config that uses
      * them, with {@code extraYaml} added. {@code extraYaml} may give its own {@code auth:} (where
      * {@code USERS_FILE} names the users file) and its own {@code server:} (where

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import io.poolkeeper.localpg.ProcessResult;
-import io.poolkeeper.sidecar.tls.TestCertificates;
+import io.poolkeeper.localpg.TestCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -36,7 +36,7 @@ public record SidecarConfig(
         listen = Objects.requireNonNullElse(listen, "127.0.0.1:6432");
         admin = Objects.requireNonNullElse(admin, "127.0.0.1:9187");
         serverDatabase = serverDatabase != null ? serverDatabase : database;
-        server = Objects.requireNonNullElseGet(server, () -> new ServerLogin(null, null));
+        server = Objects.requireNonNullElseGet(server, () -> new ServerLogin(null, null, null));
         auth = Objects.requireNonNullElseGet(auth, () -> new ClientAuth(null, null));
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null));
         pool = Objects.requireNonNullElseGet(pool, () -> new Pool(null, null, null, null, null, null, null));
@@ -103,10 +103,23 @@ public record SidecarConfig(
         }
     }
 
-    /** The user name and password file the sidecar logs in to the servers with. */
-    public record ServerLogin(String user, String passwordFile) {
+    /** The user name and password file the sidecar logs in to the servers with, and the TLS it uses towards them. */
+    public record ServerLogin(String user, String passwordFile, ServerTls tls) {
         public ServerLogin {
             user = Objects.requireNonNullElse(user, "postgres");
+            tls = Objects.requireNonNullElseGet(tls, () -> new ServerTls(null, null, null, null));
+        }
+    }
+
+    /**
+     * TLS towards the servers, in libpq's terms: {@code mode} is libpq's sslmode (default
+     * prefer, as libpq's), {@code rootCertFile} the PEM CA bundle verify-ca and verify-full check
+     * the server's certificate against, {@code certFile}/{@code keyFile} a client certificate
+     * (PEM chain, unencrypted PKCS#8 PEM key) for servers that ask for one.
+     */
+    public record ServerTls(ServerSslMode mode, String rootCertFile, String certFile, String keyFile) {
+        public ServerTls {
+            mode = Objects.requireNonNullElse(mode, ServerSslMode.PREFER);
         }
     }
 
@@ -178,6 +191,7 @@ public record SidecarConfig(
             out.add("auth.usersFile: required when auth.method is " + auth.method().wireName());
         }
         if ((tls.certFile() == null) != (tls.keyFile() == null)) out.add("tls: give both certFile and keyFile, or neither");
+        serverTlsProblems(out);
         if (pool.maxSize() < 1) out.add("pool.maxSize: must be at least 1, got " + pool.maxSize());
         if (pool.minIdle() < 0 || pool.minIdle() > pool.maxSize()) {
             out.add("pool.minIdle: must be 0-" + pool.maxSize() + " (pool.maxSize), got " + pool.minIdle());
@@ -197,6 +211,22 @@ public record SidecarConfig(
         if (circuitBreaker.failureThreshold() < 1) out.add("circuitBreaker.failureThreshold: must be at least 1, got " + circuitBreaker.failureThreshold());
         if (circuitBreaker.resetTimeout().toMillis() < 100) out.add("circuitBreaker.resetTimeout: must be at least 100ms, got " + Durations.format(circuitBreaker.resetTimeout()));
         return out;
+    }
+
+    private void serverTlsProblems(List<String> out) {
+        ServerTls t = server.tls();
+        if (t.mode().verifiesCertificate() && t.rootCertFile() == null) {
+            out.add("server.tls.rootCertFile: required when server.tls.mode is " + t.mode().wireName()
+                    + ", the PEM file of the CA(s) that signed the servers' certificates");
+        }
+        if (!t.mode().verifiesCertificate() && t.rootCertFile() != null) {
+            out.add("server.tls.rootCertFile: only used by modes verify-ca and verify-full, but server.tls.mode is "
+                    + t.mode().wireName() + "; set the mode to verify-full (or verify-ca) to check the servers' certificates");
+        }
+        if ((t.certFile() == null) != (t.keyFile() == null)) out.add("server.tls: give both certFile and keyFile, or neither");
+        if (t.mode() == ServerSslMode.DISABLE && t.certFile() != null) {
+            out.add("server.tls.certFile: a client certificate needs TLS, but server.tls.mode is disable");
+        }
     }
 
     private void replicaProblems(List<String> out) {

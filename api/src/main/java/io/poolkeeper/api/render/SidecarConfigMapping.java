@@ -9,6 +9,7 @@ import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.v1alpha1.DatabasePoolSpec;
 import io.poolkeeper.api.v1alpha1.ReplicaRef;
 import io.poolkeeper.api.v1alpha1.RoutingSpec;
+import io.poolkeeper.api.v1alpha1.ServerTlsSpec;
 import io.poolkeeper.api.v1alpha1.TimeoutsSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class SidecarConfigMapping {
                 spec.database(),
                 spec.serverDatabase(),
                 facts.currentPrimary(),
-                new SidecarConfig.ServerLogin(facts.serverUser(), SERVER_DIR + "/" + PASSWORD_KEY),
+                new SidecarConfig.ServerLogin(facts.serverUser(), SERVER_DIR + "/" + PASSWORD_KEY, serverTls(spec.serverTls())),
                 new SidecarConfig.ClientAuth(spec.clientAuthMethod(),
                         spec.clientAuthMethod() == AuthMethod.TRUST ? null : CLIENTS_DIR + "/" + USERS_KEY),
                 spec.tlsSecret() == null ? new SidecarConfig.Tls(null, null)
@@ -53,6 +54,15 @@ public final class SidecarConfigMapping {
                         Durations.parse(spec.circuitBreaker().resetTimeout())),
                 new SidecarConfig.Monitoring(Durations.parse(spec.monitoring().slowQuery())),
                 null);
+    }
+
+    /** Paths where the pod has the serverTls Secrets mounted (SidecarLayout); never their contents. */
+    private static SidecarConfig.ServerTls serverTls(ServerTlsSpec t) {
+        boolean clientCert = t.clientCertSecret() != null;
+        return new SidecarConfig.ServerTls(t.mode(),
+                t.caSecret() == null ? null : SERVER_CA_DIR + "/" + t.caKey(),
+                clientCert ? SERVER_CLIENT_CERT_DIR + "/" + TLS_CERT_KEY : null,
+                clientCert ? SERVER_CLIENT_CERT_DIR + "/" + TLS_KEY_KEY : null);
     }
 
     /**

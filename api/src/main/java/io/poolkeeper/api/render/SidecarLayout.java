@@ -30,4 +30,9 @@ public final class SidecarLayout {
     public static final String TLS_DIR = "/etc/poolkeeper/tls";
     public static final String TLS_CERT_KEY = "tls.crt";
     public static final String TLS_KEY_KEY = "tls.key";
+
+    /** The CA bundle of serverTls.caSecret, mounted as a file named by its key. */
+    public static final String SERVER_CA_DIR = "/etc/poolkeeper/server-ca";
+    /** serverTls.clientCertSecret: the client certificate shown to the servers, keys tls.crt and tls.key. */
+    public static final String SERVER_CLIENT_CERT_DIR = "/etc/poolkeeper/server-client-cert";
 }

@@ -28,6 +28,8 @@ public record DatabasePoolSpec(
         AuthMethod clientAuthMethod,
         @Pattern(Patterns.NAME) @JsonPropertyDescription("Secret of type kubernetes.io/tls: TLS towards clients. Plain connections only when absent.")
         String tlsSecret,
+        @JsonPropertyDescription("TLS from the pools and the operator's probes to the servers.")
+        ServerTlsSpec serverTls,
         @Required @JsonPropertyDescription("The primary server as configured; after a failover status.currentPrimary says which server is primary.")
         ServerRef primary,
         @JsonPropertyDescription("Streaming replicas that may serve reads, each with a weight and a zone.")
@@ -64,6 +66,7 @@ public record DatabasePoolSpec(
     public DatabasePoolSpec {
         serverDatabase = serverDatabase != null ? serverDatabase : database;
         clientAuthMethod = Objects.requireNonNullElse(clientAuthMethod, AuthMethod.SCRAM_SHA_256);
+        serverTls = Objects.requireNonNullElseGet(serverTls, ServerTlsSpec::defaults);
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
         topology = Objects.requireNonNullElse(topology, Topology.Standalone);
         instances = Objects.requireNonNullElse(instances, 2);
@@ -79,7 +82,7 @@ public record DatabasePoolSpec(
 
     /** A spec with nothing set: the operator reports the missing required fields by name. */
     public static DatabasePoolSpec empty() {
-        return new DatabasePoolSpec(null, null, null, null, null, null, null, null, null, null, null, null,
+        return new DatabasePoolSpec(null, null, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -80,6 +80,28 @@ class SidecarConfigProblemsTest {
     }
 
     @Test
+    void whenServerTlsVerifiesWithoutACaThenRootCertFileIsAskedFor() {
+        assertThat(parse("server: {tls: {mode: verify-full}}\n").problems()).containsExactly(
+                "server.tls.rootCertFile: required when server.tls.mode is verify-full, the PEM file of the CA(s) that signed the servers' certificates");
+        assertThat(parse("server: {tls: {mode: verify-ca, rootCertFile: /ca.crt}}\n").problems()).isEmpty();
+    }
+
+    @Test
+    void whenServerTlsHasACaItDoesNotUseThenTheVerifyingModesAreOffered() {
+        assertThat(parse("server: {tls: {mode: require, rootCertFile: /ca.crt}}\n").problems()).containsExactly(
+                "server.tls.rootCertFile: only used by modes verify-ca and verify-full, but server.tls.mode is require;"
+                        + " set the mode to verify-full (or verify-ca) to check the servers' certificates");
+    }
+
+    @Test
+    void whenTheServerClientCertificateIsHalfGivenOrHasNoTlsThenTheFieldIsNamed() {
+        assertThat(parse("server: {tls: {certFile: /c.crt}}\n").problems())
+                .containsExactly("server.tls: give both certFile and keyFile, or neither");
+        assertThat(parse("server: {tls: {mode: disable, certFile: /c.crt, keyFile: /c.key}}\n").problems())
+                .containsExactly("server.tls.certFile: a client certificate needs TLS, but server.tls.mode is disable");
+    }
+
+    @Test
     void whenLimitsAndLoginTimeoutAreZeroThenEachIsNamed() {
         assertThat(parse("timeouts: {login: 0}\nlimits: {maxClientConnections: 0, maxMessageBytes: 1024}\n").problems())
                 .containsExactly(

@@ -18,6 +18,7 @@ class SidecarConfigYamlTest {
         assertThat(config.server().user()).isEqualTo("postgres");
         assertThat(config.auth().method()).isEqualTo(AuthMethod.SCRAM_SHA_256);
         assertThat(config.tls().enabled()).isFalse();
+        assertThat(config.server().tls()).isEqualTo(new SidecarConfig.ServerTls(ServerSslMode.PREFER, null, null, null));
         assertThat(config.pool()).isEqualTo(new SidecarConfig.Pool(
                 20, 5, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofSeconds(2), Duration.ofSeconds(5), 7500));
         assertThat(config.timeouts()).isEqualTo(new SidecarConfig.Timeouts(Duration.ZERO, Duration.ofSeconds(15)));
@@ -110,6 +111,24 @@ class SidecarConfigYamlTest {
         assertThatThrownBy(() -> SidecarConfigYaml.parse("database: app\npool:\n  maxSize: many\n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("pool.maxSize (line 3): expected a whole number");
+    }
+
+    @Test
+    void whenServerTlsIsWrittenThenItParsesBackTheSame() {
+        SidecarConfig config = SidecarConfigYaml.parse("""
+                database: app
+                server: {user: pooler, tls: {mode: verify-full, rootCertFile: /ca.crt, certFile: /c.crt, keyFile: /c.key}}
+                """);
+
+        assertThat(config.server().tls()).isEqualTo(new SidecarConfig.ServerTls(ServerSslMode.VERIFY_FULL, "/ca.crt", "/c.crt", "/c.key"));
+        assertThat(SidecarConfigYaml.parse(SidecarConfigYaml.write(config))).isEqualTo(config);
+    }
+
+    @Test
+    void whenTheServerTlsModeIsUnknownThenTheChoicesAreListed() {
+        assertThatThrownBy(() -> SidecarConfigYaml.parse("server: {tls: {mode: on}}\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("server.tls.mode (line 1): 'on' is not a server TLS mode: use disable, prefer, require, verify-ca or verify-full");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.poolkeeper.api.config.AuthMethod;
 import io.poolkeeper.api.config.Endpoint;
+import io.poolkeeper.api.config.ServerSslMode;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.config.SidecarConfigYaml;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
@@ -26,6 +27,7 @@ class SidecarConfigMappingTest {
                   clientAuthSecret: orders-clients
                   clientAuthMethod: md5
                   tlsSecret: orders-tls
+                  serverTls: {mode: verify-full, caSecret: pg-ca, caKey: root.pem, clientCertSecret: orders-pg-client}
                   primary: {host: pg-0.pg}
                   timeouts: {acquire: 3s, idle: 1m, maxLifetime: 1h, query: 30s, connect: 4s, login: 20s}
                   maxUsesPerConnection: 500
@@ -39,7 +41,9 @@ class SidecarConfigMappingTest {
         assertThat(config.database()).isEqualTo("orders");
         assertThat(config.serverDatabase()).isEqualTo("orders_prod");
         assertThat(config.primary()).isEqualTo(new Endpoint("pg-1.pg", 5432));
-        assertThat(config.server()).isEqualTo(new SidecarConfig.ServerLogin("pooler", "/etc/poolkeeper/server/password"));
+        assertThat(config.server()).isEqualTo(new SidecarConfig.ServerLogin("pooler", "/etc/poolkeeper/server/password",
+                new SidecarConfig.ServerTls(ServerSslMode.VERIFY_FULL, "/etc/poolkeeper/server-ca/root.pem",
+                        "/etc/poolkeeper/server-client-cert/tls.crt", "/etc/poolkeeper/server-client-cert/tls.key")));
         assertThat(config.auth()).isEqualTo(new SidecarConfig.ClientAuth(AuthMethod.MD5, "/etc/poolkeeper/clients/users"));
         assertThat(config.tls()).isEqualTo(new SidecarConfig.Tls("/etc/poolkeeper/tls/tls.crt", "/etc/poolkeeper/tls/tls.key"));
         assertThat(config.pool()).isEqualTo(new SidecarConfig.Pool(40, 10, Duration.ofMinutes(1), Duration.ofHours(1),

@@ -89,7 +89,7 @@ public final class Sandbox implements AutoCloseable {
         Path password = Files.writeString(dir.resolve("server-password"), cluster.secretValue(SandboxCluster.POOL + "-db", "password"));
         Path users = Files.writeString(dir.resolve("users.txt"), cluster.secretValue(SandboxCluster.POOL + "-clients", "users"));
         return new SidecarConfig(listen, admin, rendered.database(), rendered.serverDatabase(), rendered.primary(),
-                new SidecarConfig.ServerLogin(rendered.server().user(), password.toString()),
+                new SidecarConfig.ServerLogin(rendered.server().user(), password.toString(), rendered.server().tls()),
                 new SidecarConfig.ClientAuth(rendered.auth().method(), users.toString()),
                 rendered.tls(), rendered.pool(), rendered.timeouts(), rendered.limits(), rendered.replicas(),
                 rendered.listenReadOnly() == null ? null : "127.0.0.1:0",

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.poolkeeper.api.config.AuthMethod;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.api.v1alpha1.DatabasePoolSpec;
+import io.poolkeeper.api.v1alpha1.ServerTlsSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -80,6 +81,11 @@ public final class SidecarPodParts {
         if (spec.tlsSecret() != null) {
             volumes.add(secretVolume("tls", spec.tlsSecret(), List.of(TLS_CERT_KEY, TLS_KEY_KEY)));
         }
+        ServerTlsSpec serverTls = spec.serverTls();
+        if (serverTls.caSecret() != null) volumes.add(secretVolume("server-ca", serverTls.caSecret(), List.of(serverTls.caKey())));
+        if (serverTls.clientCertSecret() != null) {
+            volumes.add(secretVolume("server-client-cert", serverTls.clientCertSecret(), List.of(TLS_CERT_KEY, TLS_KEY_KEY)));
+        }
         // The JVM writes temporary files; the root filesystem is read-only.
         volumes.add(new VolumeBuilder().withName(volume("tmp")).withNewEmptyDir().endEmptyDir().build());
         return volumes;
@@ -91,6 +97,8 @@ public final class SidecarPodParts {
         mounts.add(mount("server", SERVER_DIR));
         if (spec.clientAuthMethod() != AuthMethod.TRUST) mounts.add(mount("clients", CLIENTS_DIR));
         if (spec.tlsSecret() != null) mounts.add(mount("tls", TLS_DIR));
+        if (spec.serverTls().caSecret() != null) mounts.add(mount("server-ca", SERVER_CA_DIR));
+        if (spec.serverTls().clientCertSecret() != null) mounts.add(mount("server-client-cert", SERVER_CLIENT_CERT_DIR));
         mounts.add(new VolumeMountBuilder().withName(volume("tmp")).withMountPath("/tmp").build());
         return mounts;
     }

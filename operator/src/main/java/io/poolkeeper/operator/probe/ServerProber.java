@@ -33,6 +33,7 @@ public final class ServerProber {
         props.setProperty("loginTimeout", Integer.toString(seconds));
         props.setProperty("socketTimeout", Integer.toString(seconds));
         props.setProperty("ApplicationName", "poolkeeper-operator-probe");
+        props.putAll(login.tls());
         String url = "jdbc:postgresql://" + server + "/" + login.database();
         try (Connection c = DriverManager.getConnection(url, props);
                 Statement s = c.createStatement();
@@ -50,6 +51,7 @@ public final class ServerProber {
         props.setProperty("user", login.user());
         if (login.password() != null) props.setProperty("password", login.password());
         props.setProperty("connectTimeout", "5");
+        props.putAll(login.tls());
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + replica + "/" + login.database(), props);
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("select pg_promote(true, " + Math.max(1, wait.toSeconds()) + ")")) {

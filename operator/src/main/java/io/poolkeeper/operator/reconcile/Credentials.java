@@ -5,12 +5,16 @@ import static io.poolkeeper.api.render.SidecarLayout.*;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.poolkeeper.api.config.AuthMethod;
+import io.poolkeeper.api.config.ServerSslMode;
 import io.poolkeeper.api.v1alpha1.Conditions.Reasons;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.api.v1alpha1.DatabasePoolSpec;
+import io.poolkeeper.api.v1alpha1.ServerTlsSpec;
 import io.poolkeeper.operator.probe.ProbeLogin;
+import io.poolkeeper.operator.probe.ProbeTlsFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +36,34 @@ final class Credentials {
             check(client.secrets().inNamespace(ns).withName(spec.tlsSecret()).get(), ns,
                     spec.tlsSecret(), "spec.tlsSecret", List.of(TLS_CERT_KEY, TLS_KEY_KEY));
         }
-        return new ProbeLogin(spec.serverDatabase(), value(credentials, USERNAME_KEY), value(credentials, PASSWORD_KEY));
+        return new ProbeLogin(spec.serverDatabase(), value(credentials, USERNAME_KEY), value(credentials, PASSWORD_KEY),
+                probeTls(client, ns, spec.serverTls()));
+    }
+
+    /**
+     * pgjdbc's TLS properties for the operator's own connections, as the pods' sidecars connect:
+     * the Secrets' PEM texts travel in memory to {@link ProbeTlsFactory}, never to a file.
+     */
+    private static Map<String, String> probeTls(KubernetesClient client, String ns, ServerTlsSpec tls) {
+        Map<String, String> props = new HashMap<>(Map.of("sslmode", tls.mode().wireName()));
+        if (tls.mode() == ServerSslMode.DISABLE) return props;
+        String ca = null;
+        if (tls.caSecret() != null) {
+            Secret secret = client.secrets().inNamespace(ns).withName(tls.caSecret()).get();
+            check(secret, ns, tls.caSecret(), "spec.serverTls.caSecret", List.of(tls.caKey()));
+            ca = value(secret, tls.caKey());
+        }
+        String cert = null;
+        String key = null;
+        if (tls.clientCertSecret() != null) {
+            Secret secret = client.secrets().inNamespace(ns).withName(tls.clientCertSecret()).get();
+            check(secret, ns, tls.clientCertSecret(), "spec.serverTls.clientCertSecret", List.of(TLS_CERT_KEY, TLS_KEY_KEY));
+            cert = value(secret, TLS_CERT_KEY);
+            key = value(secret, TLS_KEY_KEY);
+        }
+        props.putAll(ProbeTlsFactory.properties(ca, "Secret " + ns + "/" + tls.caSecret() + " key " + tls.caKey(),
+                cert, key, "Secret " + ns + "/" + tls.clientCertSecret()));
+        return props;
     }
 
     private static void check(Secret secret, String ns, String name, String field, List<String> keys) {

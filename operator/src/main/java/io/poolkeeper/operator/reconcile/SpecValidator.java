@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.poolkeeper.api.config.AuthMethod;
 import io.poolkeeper.api.config.Durations;
 import io.poolkeeper.api.config.Endpoint;
+import io.poolkeeper.api.config.ServerSslMode;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.render.RenderFacts;
 import io.poolkeeper.api.render.SidecarConfigMapping;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.api.v1alpha1.DatabasePoolSpec;
 import io.poolkeeper.api.v1alpha1.ReplicaRef;
+import io.poolkeeper.api.v1alpha1.ServerTlsSpec;
 import io.poolkeeper.api.v1alpha1.SizingSpec;
 import io.poolkeeper.api.v1alpha1.Topology;
 import io.poolkeeper.operator.model.PoolNames;
@@ -57,6 +59,7 @@ public final class SpecValidator {
         durations(out, spec);
         servers(out, spec);
         serverLimit(out, spec.sizing());
+        serverTls(out, spec.serverTls());
         if (out.isEmpty()) sidecarRules(out, spec);
         return out;
     }
@@ -68,6 +71,21 @@ public final class SpecValidator {
         if (spec.clientAuthMethod() != AuthMethod.TRUST && blank(spec.clientAuthSecret())) {
             out.add(new SpecProblem("spec.clientAuthSecret", "required when clientAuthMethod is " + spec.clientAuthMethod().wireName()
                     + ": a Secret with key users (PgBouncer auth_file format); or set clientAuthMethod: trust for tests"));
+        }
+    }
+
+    /** The sidecar's server.tls rules, said in the spec's own field names. */
+    private static void serverTls(List<SpecProblem> out, ServerTlsSpec tls) {
+        if (tls.mode().verifiesCertificate() && blank(tls.caSecret())) {
+            out.add(new SpecProblem("spec.serverTls.caSecret", "required when serverTls.mode is " + tls.mode().wireName()
+                    + ": a Secret holding the PEM CA bundle that signed the servers' certificates"));
+        }
+        if (!tls.mode().verifiesCertificate() && tls.caSecret() != null) {
+            out.add(new SpecProblem("spec.serverTls.caSecret", "only used by modes verify-ca and verify-full, but serverTls.mode is "
+                    + tls.mode().wireName() + "; set the mode to verify-full (or verify-ca) to check the servers' certificates"));
+        }
+        if (tls.mode() == ServerSslMode.DISABLE && tls.clientCertSecret() != null) {
+            out.add(new SpecProblem("spec.serverTls.clientCertSecret", "a client certificate needs TLS, but serverTls.mode is disable"));
         }
     }
 

@@ -44,6 +44,18 @@ class SpecValidatorTest {
     }
 
     @Test
+    void whenServerTlsVerifiesWithoutACaOrHasOneItDoesNotUseThenCaSecretIsNamed() {
+        assertThat(problems("serverTls: {mode: verify-full}")).containsExactly(
+                "spec.serverTls.caSecret: required when serverTls.mode is verify-full: a Secret holding the PEM CA bundle that signed the servers' certificates");
+        assertThat(problems("serverTls: {mode: require, caSecret: pg-ca}")).containsExactly(
+                "spec.serverTls.caSecret: only used by modes verify-ca and verify-full, but serverTls.mode is require;"
+                        + " set the mode to verify-full (or verify-ca) to check the servers' certificates");
+        assertThat(problems("serverTls: {mode: disable, clientCertSecret: pg-client}")).containsExactly(
+                "spec.serverTls.clientCertSecret: a client certificate needs TLS, but serverTls.mode is disable");
+        assertThat(problems("serverTls: {mode: verify-ca, caSecret: pg-ca, clientCertSecret: pg-client}")).isEmpty();
+    }
+
+    @Test
     void whenTheSidecarWouldRefuseItsConfigThenTheSpecFieldIsNamed() {
         assertThat(problems("timeouts: {maxLifetime: 10s}\nlimits: {maxMessageBytes: 100}"))
                 .containsExactlyInAnyOrder("spec.timeouts.maxLifetime: must be 0 (forever) or at least 30s, got 10s",

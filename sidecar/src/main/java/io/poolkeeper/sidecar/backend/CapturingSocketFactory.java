@@ -5,25 +5,44 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 
 /**
  * pgjdbc's {@code socketFactory} hook: hands pgjdbc a plain socket and remembers it for the
  * caller that is opening the connection, so {@link ServerDataSource} can give the proxy the very
- * socket pgjdbc authenticated. The slot is inherited because pgjdbc opens the socket on a thread
- * of its own when {@code loginTimeout} is set, started by the caller.
+ * socket pgjdbc authenticated. When pgjdbc then upgrades it to TLS, {@link CapturingSslSocketFactory}
+ * adds the TLS socket to the same record. The slot is inherited because pgjdbc opens the socket on
+ * a thread of its own when {@code loginTimeout} is set, started by the caller.
  */
 public final class CapturingSocketFactory extends SocketFactory {
-    private static final InheritableThreadLocal<AtomicReference<Socket>> SLOT = new InheritableThreadLocal<>();
+    private static final InheritableThreadLocal<AtomicReference<Captured>> SLOT = new InheritableThreadLocal<>();
+
+    /**
+     * The sockets of one connection: {@code plain} is the TCP connection, {@code tls} the TLS
+     * socket layered over it, or null when the connection stayed plain.
+     */
+    record Captured(Socket plain, SSLSocket tls) {
+        /** The socket whose streams carry the protocol. */
+        Socket streams() {
+            return tls != null ? tls : plain;
+        }
+    }
 
     /** Opens a fresh slot for the connection the calling thread is about to open. */
     static void expect() {
         SLOT.set(new AtomicReference<>());
     }
 
-    static Socket take() {
-        AtomicReference<Socket> slot = SLOT.get();
+    static Captured take() {
+        AtomicReference<Captured> slot = SLOT.get();
         SLOT.remove();
         return slot == null ? null : slot.get();
+    }
+
+    /** Records the TLS socket pgjdbc layered over {@code plain}; ignored for a socket this thread did not open. */
+    static void upgraded(Socket plain, SSLSocket tls) {
+        AtomicReference<Captured> slot = SLOT.get();
+        if (slot != null) slot.updateAndGet(c -> c != null && c.plain() == plain ? new Captured(plain, tls) : c);
     }
 
     @Override
@@ -31,8 +50,9 @@ public final class CapturingSocketFactory extends SocketFactory {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        AtomicReference<Socket> slot = SLOT.get();
-        if (slot != null) slot.set(socket);
+        // A new socket replaces any earlier one: pgjdbc's prefer mode retries in plain after a failed handshake.
+        AtomicReference<Captured> slot = SLOT.get();
+        if (slot != null) slot.set(new Captured(socket, null));
         return socket;
     }
 

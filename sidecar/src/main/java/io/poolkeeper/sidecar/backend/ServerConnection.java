@@ -21,7 +21,7 @@ import java.util.Set;
 import org.postgresql.PGConnection;
 
 /**
- * One physical server connection as the proxy sees it: pgjdbc's socket (used directly only while
+ * One physical server connection as the proxy sees it: pgjdbc's socket, TLS or plain (used directly only while
  * the connection is borrowed and at a ReadyForQuery boundary, so pgjdbc always finds it idle), the
  * statements prepared on it, and the session settings applied to it.
  *
@@ -33,6 +33,7 @@ public final class ServerConnection {
     private final long id;
     private final PGConnection pg;
     private final Socket socket;
+    private final boolean tls;
     private final OutputStream out;
     private final FrameReader reader;
     private final Set<String> prepared = new HashSet<>();
@@ -41,12 +42,14 @@ public final class ServerConnection {
     private int uses;
     private Object syncedTo;
 
-    ServerConnection(long id, PGConnection pg, Socket socket, int maxMessageBytes) throws IOException {
+    ServerConnection(long id, PGConnection pg, CapturingSocketFactory.Captured sockets, int maxMessageBytes) throws IOException {
         this.id = id;
         this.pg = pg;
-        this.socket = socket;
-        this.out = socket.getOutputStream();
-        InputStream in = socket.getInputStream();
+        // Aborting closes the TCP socket under any TLS: closing a TLS socket would first try to say goodbye to a server that may hang.
+        this.socket = sockets.plain();
+        this.tls = sockets.tls() != null;
+        this.out = sockets.streams().getOutputStream();
+        InputStream in = sockets.streams().getInputStream();
         this.reader = new FrameReader(in, READ_BUFFER, maxMessageBytes);
         this.baseline = StartupSettings.of(pg);
         this.settings = new HashMap<>(baseline);
@@ -54,6 +57,11 @@ public final class ServerConnection {
 
     public long id() {
         return id;
+    }
+
+    /** True when the connection to the server is encrypted. */
+    public boolean tls() {
+        return tls;
     }
 
     public FrameReader reader() {
@@ -123,7 +131,7 @@ public final class ServerConnection {
     }
 
     public String describe() {
-        return "server connection #" + id + " to " + socket.getRemoteSocketAddress();
+        return "server connection #" + id + " to " + socket.getRemoteSocketAddress() + (tls ? " (TLS)" : "");
     }
 
     /**

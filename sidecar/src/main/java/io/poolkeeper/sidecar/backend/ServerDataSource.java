@@ -5,7 +5,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -17,7 +16,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The DataSource HikariCP pools: pgjdbc opens and authenticates each connection, and the
- * connection handed to HikariCP also answers {@link ServerLink}, carrying the raw socket and the
+ * connection handed to HikariCP also answers {@link ServerLink}, carrying its socket (TLS or plain) and the
  * proxy's per-connection state. A dynamic proxy, because Connection has some sixty methods and
  * HikariCP only calls a handful of them.
  */
@@ -35,7 +34,7 @@ final class ServerDataSource implements DataSource {
     public Connection getConnection() throws SQLException {
         CapturingSocketFactory.expect();
         Connection pg = pgjdbc.getConnection();
-        Socket socket = CapturingSocketFactory.take();
+        CapturingSocketFactory.Captured socket = CapturingSocketFactory.take();
         if (socket == null) {
             pg.close();
             throw new SQLException("pgjdbc did not open its socket through the capturing socket factory");

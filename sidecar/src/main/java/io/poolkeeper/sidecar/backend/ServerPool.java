@@ -7,6 +7,7 @@ import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.poolkeeper.api.config.Endpoint;
+import io.poolkeeper.api.config.ServerSslMode;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.SqlState;
@@ -36,6 +37,7 @@ public final class ServerPool implements AutoCloseable {
     private final String name;
     private final Endpoint endpoint;
     private final HikariDataSource hikari;
+    private final ServerSslMode tlsMode;
     private volatile int maxUses;
     private volatile Map<String, String> reportedParameters;
     private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
@@ -46,6 +48,7 @@ public final class ServerPool implements AutoCloseable {
         this.name = name;
         this.endpoint = endpoint;
         this.maxUses = config.pool().maxUsesPerConnection();
+        this.tlsMode = config.server().tls().mode();
         this.hikari = new HikariDataSource(hikariConfig(name, endpoint, config, registry));
     }
 
@@ -65,9 +68,13 @@ public final class ServerPool implements AutoCloseable {
         // A cancel holds its session's lease lock until the server hangs up; a hung server must not hold it for long.
         pg.setCancelSignalTimeout(connectSeconds);
         pg.setApplicationName("poolkeeper");
-        pg.setSslMode("disable");
         pg.setTcpKeepAlive(true);
         pg.setSocketFactory(CapturingSocketFactory.class.getName());
+        try {
+            for (Map.Entry<String, String> p : PgjdbcTls.properties(config.server().tls()).entrySet()) pg.setProperty(p.getKey(), p.getValue());
+        } catch (SQLException e) {
+            throw new IllegalStateException("pgjdbc does not know its own TLS property: " + e.getMessage(), e);
+        }
 
         HikariConfig h = new HikariConfig();
         h.setPoolName(name);
@@ -135,17 +142,20 @@ public final class ServerPool implements AutoCloseable {
         } catch (SQLTransientConnectionException e) {
             throw acquireFailure(e, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
-            throw PgError.error(SqlState.CONNECTION_FAILURE,
-                    "poolkeeper: cannot connect to server " + endpoint + " (pool \"" + name + "\"): " + e.getMessage());
+            throw connectFailure(e);
         }
+    }
+
+    private PgError connectFailure(Throwable cause) {
+        PgError error = PgError.error(SqlState.CONNECTION_FAILURE,
+                "poolkeeper: cannot connect to server " + endpoint + " (pool \"" + name + "\"): " + cause.getMessage());
+        String hint = TlsFailureHint.of(cause, tlsMode);
+        return hint == null ? error : error.withHint(hint);
     }
 
     private PgError acquireFailure(SQLTransientConnectionException e, long waitedMs) {
         Throwable cause = e.getCause();
-        if (cause != null) {
-            return PgError.error(SqlState.CONNECTION_FAILURE,
-                    "poolkeeper: cannot connect to server " + endpoint + " (pool \"" + name + "\"): " + cause.getMessage());
-        }
+        if (cause != null) return connectFailure(cause);
         HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
         return PgError.error(SqlState.TOO_MANY_CONNECTIONS, String.format(
                         "poolkeeper: no server connection free in pool \"%s\" after waiting %d ms (size %d, active %d, idle %d, waiting %d)",

@@ -39,7 +39,8 @@ final class SidecarSettings {
                 or(flags.primary, base.primary()),
                 new ServerLogin(
                         or(flags.serverUser, base.server().user()),
-                        or(flags.serverPasswordFile, base.server().passwordFile())),
+                        or(flags.serverPasswordFile, base.server().passwordFile()),
+                        base.server().tls()),
                 new ClientAuth(or(flags.auth, base.auth().method()), or(flags.usersFile, base.auth().usersFile())),
                 new Tls(or(flags.tlsCert, base.tls().certFile()), or(flags.tlsKey, base.tls().keyFile())),
                 pool(base.pool(), flags),

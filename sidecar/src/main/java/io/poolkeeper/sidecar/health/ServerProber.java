@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ public final class ServerProber implements AutoCloseable {
     private final String database;
     private final String user;
     private final String password;
+    private final Map<String, String> tls;
     private volatile Duration interval;
     private final Duration timeout;
     private final BiConsumer<Endpoint, ProbeResult> sink;
@@ -37,12 +39,14 @@ public final class ServerProber implements AutoCloseable {
     private Connection connection;
     private volatile boolean closed;
 
-    public ServerProber(Endpoint endpoint, String database, String user, String password, Duration interval, Duration timeout,
-                        BiConsumer<Endpoint, ProbeResult> sink) {
+    /** @param tls pgjdbc's TLS properties, as the pools use them ({@code PgjdbcTls}) */
+    public ServerProber(Endpoint endpoint, String database, String user, String password, Map<String, String> tls,
+                        Duration interval, Duration timeout, BiConsumer<Endpoint, ProbeResult> sink) {
         this.endpoint = endpoint;
         this.database = database;
         this.user = user;
         this.password = password;
+        this.tls = Map.copyOf(tls);
         this.interval = interval;
         this.timeout = timeout;
         this.sink = sink;
@@ -106,7 +110,7 @@ public final class ServerProber implements AutoCloseable {
         p.setProperty("connectTimeout", String.valueOf(seconds));
         p.setProperty("socketTimeout", String.valueOf(seconds + 1));
         p.setProperty("loginTimeout", String.valueOf(timeout.toMillis() / 1000.0));
-        p.setProperty("sslmode", "disable");
+        p.putAll(tls);
         p.setProperty("ApplicationName", "poolkeeper-probe");
         p.setProperty("assumeMinServerVersion", "10");
         String url = "jdbc:postgresql://" + endpoint.host() + ":" + endpoint.port() + "/" + database;

@@ -5,6 +5,7 @@ import io.poolkeeper.api.config.Endpoint;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.config.SplitReads;
 import io.poolkeeper.sidecar.admin.ProxyMetrics;
+import io.poolkeeper.sidecar.backend.PgjdbcTls;
 import io.poolkeeper.sidecar.backend.ServerPool;
 import io.poolkeeper.sidecar.health.CircuitBreaker;
 import io.poolkeeper.sidecar.health.ServerGauges;
@@ -36,6 +37,7 @@ public final class Routes implements AutoCloseable {
     private final MeterRegistry registry;
     private final ProxyMetrics metrics;
     private final String serverPassword;
+    private final Map<String, String> serverTls;
     private final Topology topology;
     private final Map<Endpoint, ServerProber> probers = new LinkedHashMap<>();
     private final Map<Endpoint, ServerGauges> gauges = new LinkedHashMap<>();
@@ -43,11 +45,12 @@ public final class Routes implements AutoCloseable {
     private volatile ReadRouter router;
 
     private Routes(SidecarConfig config, MeterRegistry registry, ProxyMetrics metrics, String serverPassword,
-                   List<ServerState> states, Consumer<Topology.Failover> onFailover) {
+                   Map<String, String> serverTls, List<ServerState> states, Consumer<Topology.Failover> onFailover) {
         this.config = config;
         this.registry = registry;
         this.metrics = metrics;
         this.serverPassword = serverPassword;
+        this.serverTls = serverTls;
         this.router = new ReadRouter(config.routing().readStrategy());
         this.topology = new Topology(states, onFailover, this::roleChanged);
         for (ServerState s : states) watch(s);
@@ -62,6 +65,7 @@ public final class Routes implements AutoCloseable {
     public static Routes start(SidecarConfig config, MeterRegistry registry, ProxyMetrics metrics,
                                Consumer<Topology.Failover> onFailover) throws IOException {
         String password = config.server().passwordFile() == null ? null : ServerPool.readPassword(Path.of(config.server().passwordFile()));
+        Map<String, String> tls = PgjdbcTls.properties(config.server().tls());
         List<ServerState> states = new ArrayList<>();
         try {
             for (Endpoint e : config.servers()) states.add(newState(e, config, registry, metrics));
@@ -69,7 +73,7 @@ public final class Routes implements AutoCloseable {
             for (ServerState s : states) s.pool().close();
             throw e;
         }
-        return new Routes(config, registry, metrics, password, states, onFailover);
+        return new Routes(config, registry, metrics, password, tls, states, onFailover);
     }
 
     /**
@@ -107,7 +111,7 @@ public final class Routes implements AutoCloseable {
 
     private void startProber(ServerState s) {
         SidecarConfig c = config;
-        probers.put(s.endpoint(), new ServerProber(s.endpoint(), c.serverDatabase(), c.server().user(), serverPassword,
+        probers.put(s.endpoint(), new ServerProber(s.endpoint(), c.serverDatabase(), c.server().user(), serverPassword, serverTls,
                 c.probe().interval(), c.probe().timeout(), topology::onProbe));
     }
 
@@ -177,7 +181,8 @@ public final class Routes implements AutoCloseable {
                 if (first == null) first = e;
             }
         }
-        throw PgError.fatal(SqlState.CONNECTION_FAILURE, first == null ? "poolkeeper: no server configured" : first.getMessage());
+        if (first == null) throw PgError.fatal(SqlState.CONNECTION_FAILURE, "poolkeeper: no server configured");
+        throw new PgError(SqlState.CONNECTION_FAILURE, first.getMessage(), true, first.hint());
     }
 
     @Override

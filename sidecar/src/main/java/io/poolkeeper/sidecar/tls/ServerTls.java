@@ -1,18 +1,11 @@
 package io.poolkeeper.sidecar.tls;
 
+import io.poolkeeper.api.tls.KeyMaterial;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.SignatureException;
-import java.security.cert.X509Certificate;
-import java.util.List;
-import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
@@ -24,9 +17,6 @@ import javax.net.ssl.SSLSocket;
 public final class ServerTls {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-    /** A signature scheme per supported key algorithm, used only to prove key and certificate match. */
-    private static final Map<String, String> PROOF_SIGNATURES = Map.of("RSA", "SHA256withRSA", "EC", "SHA256withECDSA");
-    private static final char[] NO_PASSWORD = new char[0];
 
     private final SSLContext context;
 
@@ -41,19 +31,12 @@ public final class ServerTls {
      *     another format, or the key does not belong to the certificate
      */
     public static ServerTls fromPem(Path certChainPem, Path privateKeyPem) throws IOException {
-        List<X509Certificate> chain = PemFiles.readCertificateChain(certChainPem);
-        String algorithm = chain.getFirst().getPublicKey().getAlgorithm();
-        String proofSignature = PROOF_SIGNATURES.get(algorithm);
-        if (proofSignature == null) {
-            throw new IOException("the certificate in " + certChainPem + " has a " + algorithm + " key; use an RSA or EC key");
-        }
-        PrivateKey key = PemFiles.readPrivateKey(privateKeyPem, algorithm);
+        KeyManager[] keys = KeyMaterial.keyManagers(TlsFiles.read(certChainPem, "certificate"), certChainPem.toString(),
+                TlsFiles.read(privateKeyPem, "private key"), privateKeyPem.toString());
         try {
-            if (!belongTogether(key, chain.getFirst(), proofSignature)) {
-                throw new IOException("the private key in " + privateKeyPem + " does not belong to the first certificate in "
-                        + certChainPem + "; the certificate file must start with the server's own certificate");
-            }
-            return new ServerTls(sslContext(key, chain));
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys, null, null);
+            return new ServerTls(context);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS from " + certChainPem + " and " + privateKeyPem + ": " + e.getMessage(), e);
         }
@@ -80,34 +63,5 @@ public final class ServerTls {
         tls.setEnabledProtocols(PROTOCOLS);
         tls.startHandshake();
         return tls;
-    }
-
-    private static boolean belongTogether(PrivateKey key, X509Certificate certificate, String algorithm)
-            throws GeneralSecurityException {
-        byte[] probe = "poolkeeper key check".getBytes(StandardCharsets.US_ASCII);
-        Signature signer = Signature.getInstance(algorithm);
-        signer.initSign(key);
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm);
-        verifier.initVerify(certificate.getPublicKey());
-        verifier.update(probe);
-        try {
-            return verifier.verify(signature);
-        } catch (SignatureException e) {
-            // An EC key on another curve makes a signature the certificate's key cannot even parse.
-            return false;
-        }
-    }
-
-    private static SSLContext sslContext(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(store, NO_PASSWORD);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers.getKeyManagers(), null, null);
-        return context;
     }
 }

@@ -55,7 +55,8 @@ class FlagHintsTest {
      */
     private static final Set<String> NO_FLAG = Set.of(
             "server", "auth", "pool", "timeouts", "limits", "routing", "probe", "circuitBreaker", "monitoring",
-            "pool.connectTimeout", "timeouts.login", "limits.maxClientConnections", "limits.maxMessageBytes");
+            "pool.connectTimeout", "timeouts.login", "limits.maxClientConnections", "limits.maxMessageBytes",
+            "server.tls", "server.tls.mode", "server.tls.rootCertFile", "server.tls.certFile", "server.tls.keyFile");
 
     @Test
     void whenAFieldIsNotFileOnlyThenAFlagIsNamedForIt() {

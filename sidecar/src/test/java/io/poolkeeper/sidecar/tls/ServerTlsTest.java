@@ -3,6 +3,7 @@ package io.poolkeeper.sidecar.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.poolkeeper.localpg.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -97,7 +98,7 @@ class ServerTlsTest {
         assertThatThrownBy(() -> ServerTls.fromPem(cert, otherKey))
                 .isInstanceOf(IOException.class)
                 .hasMessage("the private key in " + otherKey + " does not belong to the first certificate in " + cert
-                        + "; the certificate file must start with the server's own certificate");
+                        + "; the certificate file must start with the certificate of that key");
     }
 
     @Test
@@ -124,7 +125,7 @@ class ServerTlsTest {
         assertThatThrownBy(() -> ServerTls.fromPem(cert, missing)).hasMessageStartingWith("cannot read the TLS private key file " + missing);
         assertThatThrownBy(() -> ServerTls.fromPem(cert, garbage))
                 .hasMessage("no PEM block in the private key file " + garbage + "; expected -----BEGIN PRIVATE KEY-----");
-        assertThatThrownBy(() -> ServerTls.fromPem(garbage, key)).hasMessageStartingWith("cannot read the certificate chain in " + garbage);
+        assertThatThrownBy(() -> ServerTls.fromPem(garbage, key)).hasMessageStartingWith("cannot read the certificates in " + garbage);
     }
 
     /**
