@@ -20,20 +20,29 @@ SCRIPT_TITLE = {"select-only": "select-only (-S)", "tpcb-like": "TPC-B-like"}
 SCRIPT_SHORT = {"select-only": "-S", "tpcb-like": "TPC-B"}
 
 
+class Rounds:
+    """The rounds of one target that succeeded, and what to show when none did."""
+
+    def __init__(self, rows):
+        self.rows = [r for r in rows if r["status"] == "ok"]
+        self.count = len(self.rows)
+        self.status = "ok" if self.rows else rows[0]["status"]  # all failed, or n/a
+        self.note = next((r["note"] for r in rows if r["note"]), "")
+
+    def median(self, field):
+        values = [float(r[field]) for r in self.rows if r[field] != ""]
+        return statistics.median(values) if values else None
+
+
 class Cell:
     """One target in one scenario: the median of its successful rounds, or why there is none."""
 
     def __init__(self, rows):
         self.rows = rows
-        ok = [r for r in rows if r["status"] == "ok"]
-        self.ok_rounds, self.rounds = len(ok), len(rows)
-        self.status = "ok" if ok else rows[0]["status"]  # all failed, or n/a
-        self.note = next((r["note"] for r in rows if r["note"]), "")
+        ok = Rounds(rows)
+        self.ok_rounds, self.rounds, self.status, self.note = ok.count, len(rows), ok.status, ok.note
         self.failed_rounds = sum(1 for r in rows if r["status"] == "failed")
-
-        def median(field):
-            values = [float(r[field]) for r in ok if r[field] != ""]
-            return statistics.median(values) if values else None
+        median = ok.median
 
         self.tps = median("tps")
         self.latency_avg = median("latency_avg_ms")
@@ -102,20 +111,14 @@ class Failover:
     """One target's failovers: medians over the rounds where writes came back."""
 
     def __init__(self, rows):
-        ok = [r for r in rows if r["status"] == "ok"]
-        self.rounds, self.ok_rounds = len(rows), len(ok)
-        self.status = "ok" if ok else rows[0]["status"]
-        self.note = next((r["note"] for r in rows if r["note"]), "")
-        self.first_error = next((r["first_error"] for r in ok if r["first_error"]), "")
-
-        def median(field):
-            values = [float(r[field]) for r in ok if r[field] != ""]
-            return statistics.median(values) if values else None
-
-        self.follow_ms = median("follow_ms")
-        self.outage_ms = median("outage_ms")
-        self.writes_failed = median("writes_failed")
-        self.follow_range = (min(float(r["follow_ms"]) for r in ok), max(float(r["follow_ms"]) for r in ok)) if ok else None
+        ok = Rounds(rows)
+        self.rounds, self.ok_rounds, self.status, self.note = len(rows), ok.count, ok.status, ok.note
+        self.first_error = next((r["first_error"] for r in ok.rows if r["first_error"]), "")
+        self.follow_ms = ok.median("follow_ms")
+        self.outage_ms = ok.median("outage_ms")
+        self.writes_failed = ok.median("writes_failed")
+        follows = [float(r["follow_ms"]) for r in ok.rows]
+        self.follow_range = (min(follows), max(follows)) if follows else None
 
 
 def read_failover(path):
