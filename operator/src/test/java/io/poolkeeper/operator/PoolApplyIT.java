@@ -74,6 +74,12 @@ class PoolApplyIT {
         assertThat(container.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(config.getData().values()).as("the ConfigMap holds no secret value")
+                .noneMatch(v -> v.contains(LocalPostgres.PASSWORD) || v.contains("app-secret"));
+        assertThat(template.getSpec().getVolumes()).as("Secrets reach the pod as volumes, by name")
+                .filteredOn(v -> v.getSecret() != null).extracting(v -> v.getSecret().getSecretName())
+                .contains("db-login", "db-clients");
         assertThat(rw.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
         k8s.markReady("shop", "orders-pooler");
