@@ -74,14 +74,13 @@ def kill_server(postmaster_pid):
             pass
 
 
-def wait_until_promoted(replica_dsn, give_up):
-    """The moment a direct connection to the replica finds it out of recovery."""
+def wait_until_promoted(replica, give_up):
+    """The moment the replica, polled on a connection opened beforehand, is out of recovery."""
     deadline = time.monotonic() + give_up
-    with psycopg.connect(replica_dsn, autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            if not conn.execute("select pg_is_in_recovery()").fetchone()[0]:
-                return time.monotonic()
-            time.sleep(0.002)
+    while time.monotonic() < deadline:
+        if not replica.execute("select pg_is_in_recovery()").fetchone()[0]:
+            return time.monotonic()
+        time.sleep(0.002)
     sys.exit(f"the replica was not promoted within {give_up:.0f} s")
 
 
@@ -109,10 +108,13 @@ def main():
         sys.exit(f"no write succeeded through {args.dsn} before the failover: {writer.failed[-1:] or 'no answer'}")
     time.sleep(args.warm_up)
 
+    # Opened before the kill: connecting afterwards would see the promotion late by its own set-up.
+    replica = psycopg.connect(args.replica_dsn, autocommit=True)
     killed = time.monotonic()
     kill_server(args.primary_pid)
     subprocess.run(promote, check=True, stdout=subprocess.DEVNULL)
-    promoted = wait_until_promoted(args.replica_dsn, args.give_up)
+    promoted = wait_until_promoted(replica, args.give_up)
+    replica.close()
     if args.after_promote:
         subprocess.run(args.after_promote, shell=True, check=True)
 
@@ -126,7 +128,7 @@ def main():
                  f"last error: {writer.failed[-1][1] if writer.failed else 'none'}")
     failed_after_kill = [f for f in writer.failed if f[0] > killed]
     first_error = failed_after_kill[0][1] if failed_after_kill else ""
-    print(f"{(resumed - killed) * 1000:.0f},{(resumed - promoted) * 1000:.0f},"
+    print(f"{round((resumed - killed) * 1000)},{round((resumed - promoted) * 1000)},"
           f"{len(writer.acknowledged)},{len(failed_after_kill)},{first_error}")
 
 
