@@ -13,20 +13,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every DatabasePool example applied through the real reconciler, with its servers' host names
  * pointed at a local primary and two replicas (max_connections 100, 97 usable).
  */
-class ExamplesIT {
+class ExamplesIT extends OperatorIT {
     static final Path EXAMPLES = Path.of("..", "examples");
     static final Duration WAIT = Duration.ofSeconds(30);
     static LocalPostgres pg;
-    OperatorHarness k8s;
 
     @BeforeAll
     static void servers() {
@@ -41,16 +38,6 @@ class ExamplesIT {
     @AfterAll
     static void stopServers() {
         pg.close();
-    }
-
-    @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
     }
 
     /** Applies an example as a user would, after creating the Secrets its comment asks for. */

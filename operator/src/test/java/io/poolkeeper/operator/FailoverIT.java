@@ -10,24 +10,16 @@ import io.poolkeeper.api.v1alpha1.ServerRole;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalServer;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Each test kills servers, so each starts its own PostgreSQL cluster. */
-class FailoverIT {
+class FailoverIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(60);
-    OperatorHarness k8s;
 
     @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
+    void poolSecrets() {
+        k8s.localPoolSecrets();
     }
 
     int renderedPrimaryPort() {

@@ -7,26 +7,13 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Specs the schema cannot (or, on the mock API server, does not) reject end in Ready=False naming what to fix. */
 @ExtendWith(LocalPostgresExtension.class)
-class InvalidSpecIT {
+class InvalidSpecIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(30);
-    OperatorHarness k8s;
-
-    @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
-    }
 
     Condition ready(String name) {
         var pool = k8s.pool("shop", name);
@@ -45,7 +32,7 @@ class InvalidSpecIT {
 
     @Test
     void whenFieldsContradictEachOtherThenInvalidSpecNamesEachField(LocalPostgres pg) {
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, """
                 clientAuthSecret: null
                 timeouts: {acquire: 100ms}
@@ -61,7 +48,7 @@ class InvalidSpecIT {
 
     @Test
     void whenADurationIsOutOfTheSidecarsRangeThenTheSpecFieldIsNamed(LocalPostgres pg) {
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, "timeouts: {acquire: 100ms, idle: 5s}"));
         assertReady("orders", "InvalidSpec", "spec.timeouts.acquire: must be at least 250ms", "spec.timeouts.idle");
     }
@@ -74,7 +61,7 @@ class InvalidSpecIT {
 
     @Test
     void whenTheBudgetIsTooSmallForThePodsThenBudgetExhausted(LocalPostgres pg) {
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, "instances: 20\nsizing: {serverMaxConnections: 10}"));
         assertReady("orders", "BudgetExhausted", "8 connections", "20 pods", "shop/orders");
         Eventually.assertThat(WAIT, () -> assertThat(k8s.client().v1().events().inNamespace("shop").list().getItems())
@@ -83,7 +70,7 @@ class InvalidSpecIT {
 
     @Test
     void whenTheSpecIsFixedThenTheConditionFlipsBack(LocalPostgres pg) {
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, "timeouts: {acquire: 100ms}"));
         assertReady("orders", "InvalidSpec", "spec.timeouts.acquire");
 

@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.poolkeeper.api.v1alpha1.DatabasePool;
+import io.poolkeeper.localpg.LocalPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,11 @@ public final class OperatorHarness implements AutoCloseable {
     }
 
     /** The Secrets a pool needs: server login as the local cluster's superuser, clients from a users file. */
+    /** The Secrets {@link Pools#yaml} names, in namespace shop, for a pool on a local PostgreSQL. */
+    public void localPoolSecrets() {
+        secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+    }
+
     public void secrets(String namespace, String credentials, String user, String password, String clients) {
         client.resource(secret(namespace, credentials, Map.of("username", user, "password", password))).createOr(e -> e.update());
         client.resource(secret(namespace, clients, Map.of("users", "\"app\" \"app-secret\"\n"))).createOr(e -> e.update());

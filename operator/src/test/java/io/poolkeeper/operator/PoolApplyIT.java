@@ -16,29 +16,16 @@ import io.poolkeeper.operator.model.monitoring.PodMonitor;
 import io.poolkeeper.operator.model.monitoring.PrometheusRule;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LocalPostgresExtension.class)
-class PoolApplyIT {
+class PoolApplyIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(30);
-    OperatorHarness k8s;
-
-    @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
-    }
 
     @Test
     void whenAPoolIsAppliedThenEveryOwnedObjectIsCorrectAndOwned(LocalPostgres pg) {
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, "instances: 2"));
 
         Deployment deployment = Eventually.get("the Deployment", WAIT, () -> k8s.deployment("shop", "orders-pooler"));
@@ -103,7 +90,7 @@ class PoolApplyIT {
     void whenThePrometheusOperatorIsInstalledThenPodMonitorAndRulesAreMadeAndOwned(LocalPostgres pg) {
         k8s.close();
         k8s = OperatorHarness.start(true);
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         k8s.apply(Pools.yaml("orders", pg, "monitoring: {waitingAlert: 25}"));
 
         Eventually.assertThat(WAIT, () -> {

@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * value reaches a ConfigMap, and the operator's own probes use the mode, the CA and the client
  * certificate (the server lets the pool's user in only with it).
  */
-class ServerTlsPoolIT {
+class ServerTlsPoolIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     /** Logs in only over TLS with a client certificate naming it. */
     static final String CERT_USER = "pooler";
@@ -40,7 +38,6 @@ class ServerTlsPoolIT {
     static Path dir;
     static LocalPostgres pg;
     static TestCertificates.Authority ca;
-    OperatorHarness k8s;
 
     @BeforeAll
     static void startTlsServer() {
@@ -56,16 +53,6 @@ class ServerTlsPoolIT {
     @AfterAll
     static void stopTlsServer() {
         pg.close();
-    }
-
-    @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
     }
 
     @Test
@@ -102,7 +89,7 @@ class ServerTlsPoolIT {
         for (ConfigMap any : k8s.client().configMaps().inNamespace("shop").list().getItems()) {
             String values = String.valueOf(any.getData()) + any.getBinaryData();
             assertThat(values).as("ConfigMap %s", any.getMetadata().getName())
-                    .doesNotContain("BEGIN", caPem.lines().skip(1).findFirst().orElseThrow(), clientKeyPem.lines().skip(1).findFirst().orElseThrow());
+                    .doesNotContain("BEGIN", caPem.lines().toList().get(1), clientKeyPem.lines().toList().get(1));
         }
 
         Eventually.assertThat(WAIT, () -> assertThat(k8s.pool("shop", "orders").getStatus().servers())
@@ -112,7 +99,7 @@ class ServerTlsPoolIT {
     @Test
     void whenTheCaSecretHoldsAnotherCaThenTheOperatorsProbesFailOnTheCertificate() {
         TestCertificates.Authority other = TestCertificates.authority(dir, "other-ca");
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
+        k8s.localPoolSecrets();
         secret("other-ca", Map.of("ca.crt", read(other.cert())));
         k8s.apply(Pools.yaml("orders", pg, "serverTls: {mode: verify-full, caSecret: other-ca}"));
 

@@ -7,13 +7,12 @@ import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(LocalPostgresExtension.class)
-class SidecarTopologyIT {
+class SidecarTopologyIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(30);
     /** An application Deployment to add the sidecar to; format with its replicas. */
     static final String APP = """
@@ -29,17 +28,10 @@ class SidecarTopologyIT {
                   containers:
                   - {name: app, image: shop:1}
             """;
-    OperatorHarness k8s;
 
     @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
+    void poolSecrets() {
+        k8s.localPoolSecrets();
     }
 
     @Test

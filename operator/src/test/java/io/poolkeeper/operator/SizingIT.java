@@ -8,26 +8,18 @@ import io.poolkeeper.api.v1alpha1.DatabasePool;
 import io.poolkeeper.localpg.LocalPostgres;
 import io.poolkeeper.localpg.LocalPostgresExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Per-pod sizes follow the pods and the pools sharing a server (max_connections 100, 3 reserved: 77 usable at 20 % headroom). */
 @ExtendWith(LocalPostgresExtension.class)
-class SizingIT {
+class SizingIT extends OperatorIT {
     static final Duration WAIT = Duration.ofSeconds(30);
-    OperatorHarness k8s;
 
     @BeforeEach
-    void start() {
-        k8s = OperatorHarness.start();
-        k8s.secrets("shop", "db-login", LocalPostgres.USER, LocalPostgres.PASSWORD, "db-clients");
-    }
-
-    @AfterEach
-    void stop() {
-        k8s.close();
+    void poolSecrets() {
+        k8s.localPoolSecrets();
     }
 
     int renderedSize(String pool) {
