@@ -87,7 +87,8 @@ class IdleClientsIT {
                                 + "  per idle client: %.1f KiB of heap (after GC), %.1f KiB of RSS%n",
                         IDLE, loginMillis, done.get(), base, IDLE, peak, after, heapPerClient / 1024, rssPerClient / 1024);
 
-                assertThat(peak.clientThreads()).as("a thread per client while they idle").isGreaterThanOrEqualTo(IDLE);
+                // An idle plain-TCP client waits in an event loop's selector, not on a thread of its own.
+                assertThat(peak.clientThreads()).as("client threads while %d clients idle", IDLE).isLessThanOrEqualTo(base.clientThreads() + 20);
                 assertThat(proxy.clients()).as("clients after they left").isEqualTo(baseClients);
                 assertThat(after.fds()).as("file descriptors after").isLessThanOrEqualTo(base.fds() + 20);
                 assertThat(after.platformThreads()).as("platform threads after").isLessThanOrEqualTo(base.platformThreads() + 5);

@@ -2,7 +2,8 @@ package io.poolkeeper.sidecar.backend;
 
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketException;
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocket;
@@ -45,9 +46,10 @@ public final class CapturingSocketFactory extends SocketFactory {
         if (slot != null) slot.updateAndGet(c -> c != null && c.plain() == plain ? new Captured(plain, tls) : c);
     }
 
+    /** A channel's socket, so that the proxy's event loops can take the plain connection into their selectors while it is leased. */
     @Override
-    public Socket createSocket() throws SocketException {
-        Socket socket = new Socket();
+    public Socket createSocket() throws IOException {
+        Socket socket = SocketChannel.open().socket();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
         // A new socket replaces any earlier one: pgjdbc's prefer mode retries in plain after a failed handshake.

@@ -30,6 +30,11 @@ public final class Lease implements AutoCloseable {
         return pool;
     }
 
+    /** True unless HikariCP's validation, put off by an event loop, now finds the connection dead (discard it then). */
+    public boolean passesDueValidation() {
+        return !server.takeDueValidation() || server.validate(pool.validationSeconds());
+    }
+
     public void discard() {
         giveBack(true);
     }

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,8 +41,11 @@ public final class ServerConnection {
     private final Set<String> prepared = new HashSet<>();
     private final Map<String, String> baseline;
     private final Map<String, String> settings;
+    private final SocketChannel channel;
     private int uses;
     private Object syncedTo;
+    /** HikariCP asked for a validation on an event loop, which must not wait on the server: the borrower does it. */
+    private volatile boolean validationDue;
 
     ServerConnection(long id, PGConnection pg, CapturingSocketFactory.Captured sockets, int maxMessageBytes) throws IOException {
         this.id = id;
@@ -48,6 +53,7 @@ public final class ServerConnection {
         // Aborting closes the TCP socket under any TLS: closing a TLS socket would first try to say goodbye to a server that may hang.
         this.socket = sockets.plain();
         this.tls = sockets.tls() != null;
+        this.channel = tls ? null : sockets.plain().getChannel();
         this.out = sockets.streams().getOutputStream();
         InputStream in = sockets.streams().getInputStream();
         this.reader = new FrameReader(in, READ_BUFFER, maxMessageBytes);
@@ -62,6 +68,11 @@ public final class ServerConnection {
     /** True when the connection to the server is encrypted. */
     public boolean tls() {
         return tls;
+    }
+
+    /** The plain connection's channel, for an event loop to serve while the connection is leased; null over TLS. */
+    public SocketChannel channel() {
+        return channel;
     }
 
     public FrameReader reader() {
@@ -106,12 +117,45 @@ public final class ServerConnection {
         pg.cancelQuery();
     }
 
-    /** Closes the socket under pgjdbc, so a blocked read returns at once; the pool then discards it. */
+    /**
+     * Shuts the connection down under pgjdbc: a read waiting on it, on a thread or in an event
+     * loop's selector, sees the end of the stream at once, and the server sees the client go, so
+     * it rolls back; the pool then discards it. Not a close, which an event loop would not notice.
+     */
     public void abort() {
         try {
-            socket.close();
+            socket.shutdownInput();
         } catch (IOException ignored) {
-            // closing is all we wanted
+            // shut or gone already: either way nothing more comes in
+        }
+        try {
+            socket.shutdownOutput();
+        } catch (IOException ignored) {
+            // shut or gone already: either way nothing more goes out
+        }
+    }
+
+    void deferValidation() {
+        validationDue = true;
+    }
+
+    public boolean isValidationDue() {
+        return validationDue;
+    }
+
+    /** True (once) when HikariCP's validation of this connection was put off by an event loop. */
+    public boolean takeDueValidation() {
+        if (!validationDue) return false;
+        validationDue = false;
+        return true;
+    }
+
+    /** HikariCP's test of a connection idle for a while: pgjdbc's isValid, bounded by {@code seconds}. */
+    public boolean validate(int seconds) {
+        try {
+            return ((Connection) pg).isValid(seconds);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

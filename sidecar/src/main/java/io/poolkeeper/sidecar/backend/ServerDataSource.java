@@ -110,6 +110,12 @@ final class ServerDataSource implements DataSource {
                 case "toString" -> {
                     return "server connection #" + server.id();
                 }
+                case "isValid" -> {
+                    if (LoopThreads.isCurrent()) {
+                        server.deferValidation();
+                        return true;
+                    }
+                }
                 case "clearWarnings" -> {
                     // HikariCP calls this on every return; the proxy reads no warnings from pgjdbc.
                     return null;

@@ -21,6 +21,8 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -41,8 +43,19 @@ public final class ServerPool implements AutoCloseable {
     private volatile int maxUses;
     private volatile Map<String, String> reportedParameters;
     private final Set<Lease> lent = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicInteger acquiring = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger acquiring = new AtomicInteger();
     private volatile boolean retiring;
+    /** Sessions on event loops waiting for a connection, first come first served; they hold no thread while they wait. */
+    private final ConcurrentLinkedQueue<Waiter> loopWaiters = new ConcurrentLinkedQueue<>();
+
+    /** A session on an event loop waiting for a connection of this pool. */
+    public interface Waiter {
+        /** Takes {@code lease} if still waiting (on the thread giving it back); false once it stopped waiting. */
+        boolean hand(Lease lease);
+
+        /** A connection was retired, so the pool may open a new one: the waiter should borrow on a thread now. */
+        void retry();
+    }
 
     public ServerPool(String name, Endpoint endpoint, SidecarConfig config, MeterRegistry registry) throws IOException {
         this.name = name;
@@ -132,6 +145,70 @@ public final class ServerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A connection at once when the pool has one idle, else null: never waits and never opens
+     * one, so an event loop may call it. (Two loops may race for the last idle connection; the
+     * loser gets null and takes the waiting path.)
+     */
+    public Lease tryAcquire() {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        if (retiring || stats == null || stats.getIdleConnections() == 0) return null;
+        acquiring.incrementAndGet();
+        try {
+            if (retiring) return null;
+            Connection c = ((HikariPool) stats).getConnection(0);
+            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            lent.add(lease);
+            return lease;
+        } catch (SQLException e) {
+            return null;
+        } finally {
+            acquiring.decrementAndGet();
+        }
+    }
+
+    /**
+     * Queues an event loop's session for the next connection given back, when the pool is at its
+     * size; false when it is not (a thread borrows then, and HikariCP opens a connection).
+     */
+    public boolean awaitOnLoop(Waiter waiter) {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        if (retiring || stats == null || stats.getTotalConnections() < hikari.getMaximumPoolSize()) return false;
+        loopWaiters.add(waiter);
+        return true;
+    }
+
+    /** Takes a waiter out of the queue; false when a connection is already on its way to it. */
+    public boolean stopWaiting(Waiter waiter) {
+        return loopWaiters.remove(waiter);
+    }
+
+    /**
+     * True when waiting on the loop for a connection given back no longer fits: the pool shrank
+     * under its size (HikariCP evicted or retired connections, or a reload resized it) and can
+     * open one, a connection sits idle, or the server left the config.
+     */
+    public boolean loopWaitIsStale() {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return retiring || stats == null || stats.getIdleConnections() > 0 || stats.getTotalConnections() < hikari.getMaximumPoolSize();
+    }
+
+    /** True when a connection sits idle in HikariCP (a waiter queued just as it came back should not wait for the next). */
+    public boolean hasIdle() {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return stats != null && stats.getIdleConnections() > 0;
+    }
+
+    /** The error a borrower gets when no connection came within its wait. */
+    public PgError waitedTooLong(long waitedMs) {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return PgError.error(SqlState.TOO_MANY_CONNECTIONS, String.format(
+                        "poolkeeper: no server connection free in pool \"%s\" after waiting %d ms (size %d, active %d, idle %d, waiting %d)",
+                        name, waitedMs, hikari.getMaximumPoolSize(), stats.getActiveConnections(),
+                        stats.getIdleConnections(), stats.getThreadsAwaitingConnection() + loopWaiters.size()))
+                .withHint("raise pool.maxSize or pool.acquireTimeout, or shorten the transactions holding connections");
+    }
+
     private Lease borrow(long timeoutMillis) throws PgError {
         long start = System.nanoTime();
         try {
@@ -156,12 +233,7 @@ public final class ServerPool implements AutoCloseable {
     private PgError acquireFailure(SQLTransientConnectionException e, long waitedMs) {
         Throwable cause = e.getCause();
         if (cause != null) return connectFailure(cause);
-        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
-        return PgError.error(SqlState.TOO_MANY_CONNECTIONS, String.format(
-                        "poolkeeper: no server connection free in pool \"%s\" after waiting %d ms (size %d, active %d, idle %d, waiting %d)",
-                        name, waitedMs, hikari.getMaximumPoolSize(), stats.getActiveConnections(),
-                        stats.getIdleConnections(), stats.getThreadsAwaitingConnection()))
-                .withHint("raise pool.maxSize or pool.acquireTimeout, or shorten the transactions holding connections");
+        return waitedTooLong(waitedMs);
     }
 
 
@@ -188,7 +260,10 @@ public final class ServerPool implements AutoCloseable {
     boolean giveBack(Lease lease, boolean discard) {
         lent.remove(lease);
         boolean usedUp = lease.server().countUse(maxUses);
+        if (!discard && !usedUp && handToLoopWaiter(lease)) return false;
         if (discard || usedUp) {
+            Waiter next = loopWaiters.poll();
+            if (next != null) next.retry();
             if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
             hikari.evictConnection(lease.connection());
             return usedUp && !discard;
@@ -197,6 +272,24 @@ public final class ServerPool implements AutoCloseable {
             lease.connection().close();
         } catch (SQLException e) {
             log.warn("returning {} to pool {} failed: {}", lease.server().describe(), name, e.getMessage());
+        }
+        return false;
+    }
+
+    /**
+     * Passes a connection straight to the session waiting longest on an event loop, without it
+     * going through HikariCP's bag; threads waiting in HikariCP itself come first.
+     */
+    private boolean handToLoopWaiter(Lease lease) {
+        if (loopWaiters.isEmpty() || retiring) return false;
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        if (stats == null || stats.getThreadsAwaitingConnection() > 0) return false;
+        Waiter w;
+        while ((w = loopWaiters.poll()) != null) {
+            Lease next = new Lease(this, lease.connection(), lease.server());
+            lent.add(next);
+            if (w.hand(next)) return true;
+            lent.remove(next);
         }
         return false;
     }
@@ -230,6 +323,10 @@ public final class ServerPool implements AutoCloseable {
         mx.setIdleTimeout(pool.idleTimeout().toMillis());
         mx.setMaxLifetime(pool.maxLifetime().toMillis());
         maxUses = pool.maxUsesPerConnection();
+    }
+
+    int validationSeconds() {
+        return (int) Math.max(1, (hikari.getValidationTimeout() + 999) / 1000);
     }
 
     /** Connections lent out now. */

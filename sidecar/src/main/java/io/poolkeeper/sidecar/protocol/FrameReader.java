@@ -3,6 +3,8 @@ package io.poolkeeper.sidecar.protocol;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
 
 /**
@@ -16,6 +18,8 @@ public final class FrameReader {
     private final int initialCapacity;
     private int maxMessageBytes;
     private byte[] buf;
+    /** The buffer as a ByteBuffer for channel reads, made again when the buffer is replaced. */
+    private ByteBuffer view;
     private int pos;
     private int limit;
     private byte type;
@@ -38,32 +42,67 @@ public final class FrameReader {
      * @throws EOFException when the stream ends inside a message
      */
     public boolean next() throws IOException {
-        while (true) {
-            int available = limit - pos;
-            if (available >= 5) {
-                int length = Wire.readInt(buf, pos + 1);
-                if (length < 4 || length > maxMessageBytes) {
-                    throw new ProtocolViolation("invalid message length " + length + " for message type '" + (char) buf[pos] + "'");
-                }
-                if (available >= length + 1) {
-                    type = buf[pos];
-                    bodyStart = pos + 5;
-                    bodyLength = length - 4;
-                    pos += length + 1;
-                    return true;
-                }
-                // Grow as the body arrives, never more than double what is held: a header alone
-                // must not make the reader reserve the whole length it claims.
-                makeRoom(available < buf.length ? Math.min(length + 1, buf.length) : (int) Math.min(length + 1L, 2L * buf.length));
-            } else {
-                makeRoom(5);
-            }
-            int n = in.read(buf, limit, buf.length - limit);
-            if (n < 0) {
+        while (!nextBuffered()) {
+            if (fill() < 0) {
                 if (limit == pos) return false;
                 throw new EOFException("connection closed inside a message");
             }
-            limit += n;
+        }
+        return true;
+    }
+
+    /**
+     * Advances to the next whole message when one is already buffered; never reads. The message
+     * before it is no longer valid after this call or a fill.
+     * @throws ProtocolViolation for a length below 4 or above the cap
+     */
+    public boolean nextBuffered() throws ProtocolViolation {
+        int available = limit - pos;
+        if (available < 5) return false;
+        int length = Wire.readInt(buf, pos + 1);
+        if (length < 4 || length > maxMessageBytes) {
+            throw new ProtocolViolation("invalid message length " + length + " for message type '" + (char) buf[pos] + "'");
+        }
+        if (available < length + 1) return false;
+        type = buf[pos];
+        bodyStart = pos + 5;
+        bodyLength = length - 4;
+        pos += length + 1;
+        return true;
+    }
+
+    /** Reads once from the stream (blocking until something arrives); the bytes read, -1 at its end. */
+    public int fill() throws IOException {
+        makeRoomForMore();
+        int n = in.read(buf, limit, buf.length - limit);
+        if (n > 0) limit += n;
+        return n;
+    }
+
+    /** Reads what a non-blocking channel has now; the bytes read (0: nothing yet), -1 at its end. */
+    public int fill(ReadableByteChannel channel) throws IOException {
+        makeRoomForMore();
+        if (view == null || view.array() != buf) view = ByteBuffer.wrap(buf);
+        view.limit(buf.length).position(limit);
+        int n = channel.read(view);
+        if (n > 0) limit += n;
+        return n;
+    }
+
+    /** Bytes received and not yet taken as messages: what a client has sent ahead. */
+    public int unreadBytes() {
+        return limit - pos;
+    }
+
+    // Grow as the body arrives, never more than double what is held: a header alone must not make
+    // the reader reserve the whole length it claims.
+    private void makeRoomForMore() {
+        int available = limit - pos;
+        if (available >= 5) {
+            int length = Wire.readInt(buf, pos + 1);
+            makeRoom(available < buf.length ? Math.min(length + 1, buf.length) : (int) Math.min(length + 1L, 2L * buf.length));
+        } else {
+            makeRoom(5);
         }
     }
 

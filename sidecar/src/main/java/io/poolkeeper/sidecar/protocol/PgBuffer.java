@@ -2,6 +2,8 @@ package io.poolkeeper.sidecar.protocol;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -13,6 +15,9 @@ public final class PgBuffer {
     private static final int INITIAL = 512;
     private byte[] bytes;
     private int size;
+    /** Bytes already written by a non-blocking write that could not take them all. */
+    private int sent;
+    private ByteBuffer view;
     private int messageStart = -1;
 
     public PgBuffer() {
@@ -86,21 +91,40 @@ public final class PgBuffer {
     }
 
     public void writeTo(OutputStream out) throws IOException {
-        if (size > 0) {
-            out.write(bytes, 0, size);
+        if (size > sent) {
+            out.write(bytes, sent, size - sent);
             out.flush();
         }
         clear();
     }
 
+    /**
+     * Writes as much as a non-blocking channel takes now; true when everything went. What is left
+     * is written first by the next call, and more may be appended meanwhile.
+     */
+    public boolean writeTo(WritableByteChannel channel) throws IOException {
+        if (size > sent) {
+            if (view == null || view.array() != bytes) view = ByteBuffer.wrap(bytes);
+            view.limit(size).position(sent);
+            sent += channel.write(view);
+            if (sent < size) return false;
+        }
+        clear();
+        return true;
+    }
+
     public void clear() {
         size = 0;
+        sent = 0;
         messageStart = -1;
     }
 
     /** Gives back memory a large message made us take, so an idle connection stays small. */
     public void shrink(int keep) {
-        if (size == 0 && bytes.length > keep) bytes = new byte[keep];
+        if (size == 0 && bytes.length > keep) {
+            bytes = new byte[keep];
+            view = null;
+        }
     }
 
     public byte[] toByteArray() {

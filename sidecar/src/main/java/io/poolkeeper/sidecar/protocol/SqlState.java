@@ -19,4 +19,5 @@ public final class SqlState {
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
     public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
+    public static final String INTERNAL_ERROR = "XX000";
 }

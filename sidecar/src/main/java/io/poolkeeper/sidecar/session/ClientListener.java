@@ -17,9 +17,10 @@ import io.poolkeeper.sidecar.protocol.SqlState;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,9 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts clients and gives each a virtual thread: login, then its {@link ClientSession}.
- * Virtual threads with blocking sockets keep one client's flow readable top to bottom; a client
- * waiting on its socket costs a parked virtual thread, not a platform thread.
+ * Accepts clients and gives each a virtual thread for its login, where blocking sockets keep the
+ * exchange (TLS, SCRAM) readable top to bottom; then its {@link ClientSession}, which an event
+ * loop serves from there whenever the client's socket is plain TCP.
  */
 public final class ClientListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientListener.class);
@@ -55,7 +56,8 @@ public final class ClientListener implements AutoCloseable {
     private final ProxyContext ctx;
     private final SessionRegistry registry;
     private final boolean readOnly;
-    private final ServerSocket serverSocket;
+    private final ServerSocketChannel serverSocket;
+    private final EventLoop.Group loops;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
@@ -69,18 +71,20 @@ public final class ClientListener implements AutoCloseable {
         ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics),
                 new RoutingMeters(meters, config.database()));
         SessionRegistry registry = new SessionRegistry(() -> ctx.config().timeouts().query());
+        EventLoop.Group loops = new EventLoop.Group(Runtime.getRuntime().availableProcessors());
         List<ClientListener> listeners = new ArrayList<>();
         try {
-            listeners.add(new ClientListener(ctx, registry, config.listenAddress(), false));
+            listeners.add(new ClientListener(ctx, registry, loops, config.listenAddress(), false));
             if (config.listenReadOnly() != null) {
-                listeners.add(new ClientListener(ctx, registry, Endpoint.parse(config.listenReadOnly()), true));
+                listeners.add(new ClientListener(ctx, registry, loops, Endpoint.parse(config.listenReadOnly()), true));
             }
         } catch (IOException e) {
             for (ClientListener l : listeners) l.close();
             registry.close();
+            loops.close();
             throw e;
         }
-        return new Clients(ctx, registry, listeners);
+        return new Clients(ctx, registry, listeners, loops);
     }
 
     /** Stops accepting new clients; those connected stay. */
@@ -92,13 +96,15 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
-    private ClientListener(ProxyContext ctx, SessionRegistry registry, Endpoint address, boolean readOnly) throws IOException {
+    private ClientListener(ProxyContext ctx, SessionRegistry registry, EventLoop.Group loops, Endpoint address, boolean readOnly)
+            throws IOException {
         this.ctx = ctx;
         this.registry = registry;
+        this.loops = loops;
         this.readOnly = readOnly;
-        this.serverSocket = new ServerSocket();
+        this.serverSocket = ServerSocketChannel.open();
         try {
-            serverSocket.setReuseAddress(true);
+            serverSocket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             serverSocket.bind(new InetSocketAddress(address.host(), address.port()), 4096);
         } catch (IOException e) {
             serverSocket.close();
@@ -108,17 +114,17 @@ public final class ClientListener implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
-        return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+        return (InetSocketAddress) serverSocket.socket().getLocalSocketAddress();
     }
 
     private void acceptLoop() {
         var threads = Thread.ofVirtual().name("poolkeeper-client-", 0);
-        while (!serverSocket.isClosed()) {
+        while (serverSocket.isOpen()) {
             try {
-                Socket socket = serverSocket.accept();
+                Socket socket = serverSocket.accept().socket();
                 threads.start(() -> handle(socket));
             } catch (IOException e) {
-                if (!serverSocket.isClosed()) log.warn("accept failed: {}", e.getMessage());
+                if (serverSocket.isOpen()) log.warn("accept failed: {}", e.getMessage());
             }
         }
     }
@@ -127,7 +133,8 @@ public final class ClientListener implements AutoCloseable {
         open.add(socket);
         ctx.metrics().clientConnected();
         ClientState state = ClientState.LOGIN;
-        try (socket) {
+        boolean sessionStarted = false;
+        try {
             if (clients.incrementAndGet() > ctx.config().limits().maxClientConnections()) {
                 refuse(socket.getOutputStream(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")
                         .withHint("limits.maxClientConnections is " + ctx.config().limits().maxClientConnections()));
@@ -162,34 +169,54 @@ public final class ClientListener implements AutoCloseable {
                     Events.connect(in.login().peer(), in.login().user());
                     state = ClientState.IDLE;
                     ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
-                    serve(in.login());
-                    state = null;
+                    ClientSession session = startSession(socket, in.login());
+                    sessionStarted = true;
+                    session.serve();
                 }
             }
         } catch (IOException e) {
             log.debug("client {} left during login: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            clients.decrementAndGet();
-            open.remove(socket);
-            if (state != null) ctx.metrics().clientDisconnected(state);
+            if (!sessionStarted) {
+                closeQuietly(socket);
+                clients.decrementAndGet();
+                open.remove(socket);
+                ctx.metrics().clientDisconnected(state);
+            }
         }
     }
 
-    private void serve(ClientLogin.Login login) throws IOException {
+    /** The session owns the client from here: its end (on a thread or on a loop) closes the sockets and forgets it. */
+    private ClientSession startSession(Socket socket, ClientLogin.Login login) throws IOException {
         login.socket().setSoTimeout(0);
-        if (login.socket() != null) open.add(login.socket());
+        open.add(login.socket());
         if (readOnly) login = login.withSetting("default_transaction_read_only", "on");
-        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly);
+        Socket clientSocket = login.socket();
+        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly, loops.next(),
+                ended -> {
+                    registry.remove(ended);
+                    open.remove(clientSocket);
+                    open.remove(socket);
+                    if (!clientSocket.isClosed()) {
+                        try {
+                            clientSocket.setSoTimeout(CLOSE_WAIT_MILLIS);
+                        } catch (IOException ignored) {
+                            // closed meanwhile
+                        }
+                        closeQuietly(clientSocket);
+                    }
+                    closeQuietly(socket);
+                    clients.decrementAndGet();
+                });
         registry.add(session);
+        return session;
+    }
+
+    private static void closeQuietly(Socket socket) {
         try {
-            session.serve();
-        } finally {
-            registry.remove(session);
-            open.remove(login.socket());
-            if (!login.socket().isClosed()) {
-                login.socket().setSoTimeout(CLOSE_WAIT_MILLIS);
-                login.socket().close();
-            }
+            socket.close();
+        } catch (IOException ignored) {
+            // closed already
         }
     }
 

@@ -4,6 +4,7 @@ import io.poolkeeper.sidecar.admin.ClientState;
 import io.poolkeeper.sidecar.admin.Events;
 import io.poolkeeper.sidecar.admin.RetireReason;
 import io.poolkeeper.sidecar.backend.Lease;
+import io.poolkeeper.sidecar.backend.ServerPool;
 import io.poolkeeper.sidecar.backend.ServerConnection;
 import io.poolkeeper.sidecar.health.ServerState;
 import io.poolkeeper.sidecar.protocol.ErrorFields;
@@ -20,19 +21,33 @@ import io.poolkeeper.sidecar.route.StatementClassifier;
 import io.poolkeeper.sidecar.session.ReplyTracker.Kind;
 import io.poolkeeper.sidecar.session.ReplyTracker.Reply;
 import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One logged-in client, served by one virtual thread in transaction pooling: it borrows a server
- * connection when the client first needs one, forwards frames unchanged (renaming prepared
- * statements on the way), and gives the connection back at the ReadyForQuery that ends the
- * transaction. It reads the server only when the server owes an answer it will send (a Query,
- * Sync or Flush is out) and the client has nothing more to say, which is PostgreSQL's own flow
- * control, so a client that works against a server works here.
+ * One logged-in client in transaction pooling: it borrows a server connection when the client
+ * first needs one, forwards frames unchanged (renaming prepared statements on the way), and gives
+ * the connection back at the ReadyForQuery that ends the transaction. It reads the server only
+ * when the server owes an answer it will send (a Query, Sync or Flush is out) and the client has
+ * nothing more to say, which is PostgreSQL's own flow control, so a client that works against a
+ * server works here.
+ *
+ * <p>Two drivers run the same steps ({@link #advance}): an {@link EventLoop} serves a plain TCP
+ * client and a plain server connection without blocking, which is the common path; a virtual
+ * thread serves the session, blocking, whenever a step must wait (for a free connection, for the
+ * proxy's own settings or cleanup queries, for a connection HikariCP wants validated, over TLS),
+ * and gives it back to the loop once the client is between transactions again. Only one of them
+ * has the session at a time, and each hands it to the other through a queue.
  */
 final class ClientSession {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
@@ -91,7 +106,39 @@ final class ClientSession {
     /** The server had an error in the extended protocol and skips messages until a Sync we have not sent yet. */
     private boolean serverSkipsToSync;
 
-    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener) {
+    /** The client's channel when an event loop can serve it (plain TCP); null for a TLS client, which a thread serves. */
+    private final SocketChannel channel;
+    private final EventLoop loop;
+    private final Consumer<ClientSession> ended;
+    /** True while the event loop has the session: its sockets are non-blocking and no step may wait. */
+    private boolean onLoop;
+    private SelectionKey clientKey;
+    private SelectionKey serverKey;
+    private boolean greeted;
+    /** Borrowed on the loop, but a thread must use it first (settings to apply, a validation put off, TLS). */
+    private ProxyContext.Borrowed unsettled;
+    /** The wait for a connection this session is in on the loop, for the loop to watch its deadline. */
+    private PoolWait poolWait;
+    /** The wait for a connection ended without one: the message that needed it is answered with this. */
+    private PgError refusedBorrow;
+    /** The read's servers in order, chosen on the loop for a borrow a thread goes on with. */
+    private List<ServerState> pendingReadOrder;
+    /** The current client message needed to wait on the loop: a thread handles it again. */
+    private boolean redispatch;
+    /** The transaction ended: the connection goes back once it is off the loop's selector (and cleaned, on a thread if that takes a query). */
+    private boolean releasePending;
+    /**
+     * On the loop, a peer was just written to and has not been read since: its answer cannot be
+     * there yet, so the loop waits for the selector instead of trying a read that would find nothing.
+     */
+    private boolean serverAnswerDue;
+    private boolean clientAnswerDue;
+    /** The client's key fired while the session waited on something else: it sent ahead, or hung up. */
+    private boolean clientSpoke;
+    private Wait waitingFor;
+
+    ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener,
+                  EventLoop loop, Consumer<ClientSession> ended) {
         this.ctx = ctx;
         this.readOnlyListener = readOnlyListener;
         this.login = login;
@@ -101,17 +148,151 @@ final class ClientSession {
         this.extended = new ExtendedMessages(reader);
         this.processId = processId;
         this.secretKey = secretKey;
+        this.loop = loop;
+        this.ended = ended;
+        this.channel = loop == null || login.socket() instanceof SSLSocket ? null : login.socket().getChannel();
     }
 
     String user() {
         return login.user();
     }
 
-    /** Greets the client and serves it until it leaves; never throws. */
+    /** Greets the client and serves it until it leaves, on this thread and the event loop; never throws. */
     void serve() {
+        runOnThread();
+    }
+
+    /** Runs the session's steps here, blocking, until it ends or the event loop can take it. */
+    private void runOnThread() {
+        if (step() != Wait.LOOP) {
+            finish();
+            return;
+        }
         try {
-            greet();
-            loop();
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            log.debug("client {} gone: {}", login.peer(), e.toString());
+            finish();
+            return;
+        }
+        loop.execute(this::attachToLoop);
+    }
+
+    private void attachToLoop() {
+        try {
+            clientKey = loop.register(channel, SelectionKey.OP_READ, this::onClientReady);
+        } catch (IOException e) {
+            log.debug("client {} gone: {}", login.peer(), e.toString());
+            finish();
+            return;
+        }
+        onLoop = true;
+        onReady();
+    }
+
+    private void onClientReady() {
+        clientSpoke = waitingFor != Wait.CLIENT && waitingFor != Wait.CLIENT_WRITE;
+        onReady();
+    }
+
+    /** On the loop: runs the steps that need no waiting, then tells the selector what the session waits for. */
+    private void onReady() {
+        if (!onLoop) return;
+        Wait w = step();
+        waitingFor = w;
+        int quietClient = quietClientInterest();
+        switch (w) {
+            case CLIENT -> interest(SelectionKey.OP_READ, 0);
+            case CLIENT_WRITE -> interest(SelectionKey.OP_WRITE, 0);
+            case SERVER -> interest(quietClient, SelectionKey.OP_READ);
+            case SERVER_WRITE -> interest(quietClient, SelectionKey.OP_WRITE);
+            case DETACH_SERVER -> {
+                interest(quietClient, 0);
+                if (serverKey.isValid()) loop.deregister(serverKey, this::serverDetached);
+            }
+            case THREAD -> leaveLoop(this::runOnThread);
+            case POOL -> {
+                interest(quietClient, 0);
+                loop.watch(poolWait);
+                poolWait = null;
+            }
+            case DONE, LOOP -> {
+                if (lease == null && unsettled == null) {
+                    clientKey.cancel();
+                    onLoop = false;
+                    finish();
+                } else {
+                    leaveLoop(this::finish);
+                }
+            }
+        }
+    }
+
+    /**
+     * What the client's key asks for while the session waits on something else. It stays on read,
+     * as a client that waits for its answer never becomes readable meanwhile, so the selector is
+     * not touched twice per transaction; a client that does send ahead (or hangs up) makes it fire,
+     * and it is then switched off until the session reads the client again.
+     */
+    private int quietClientInterest() {
+        boolean spoke = clientSpoke;
+        clientSpoke = false;
+        if (!clientKey.isValid()) return 0;
+        int current = clientKey.interestOps();
+        return spoke || current != SelectionKey.OP_READ ? 0 : SelectionKey.OP_READ;
+    }
+
+    private void interest(int clientOps, int serverOps) {
+        try {
+            clientKey.interestOps(clientOps);
+            if (serverKey != null) serverKey.interestOps(serverOps);
+        } catch (java.nio.channels.CancelledKeyException e) {
+            // a socket closed under the session (shutdown, a cut-off server): the next step finds out
+        }
+    }
+
+    /** On the loop, once the leased connection's channel is off the selector: it may be given back now. */
+    private void serverDetached() {
+        serverKey = null;
+        try {
+            lease.server().channel().configureBlocking(true);
+        } catch (IOException e) {
+            serverMisbehaved = true;
+        }
+        onReady();
+    }
+
+    /** Hands the session to a new virtual thread once the loop's selector has let its sockets go. */
+    private void leaveLoop(Runnable onThread) {
+        onLoop = false;
+        SelectionKey server = serverKey;
+        serverKey = null;
+        if (server != null) server.cancel();
+        loop.deregister(clientKey, () -> {
+            try {
+                channel.configureBlocking(true);
+                if (lease != null && lease.server().channel() != null) lease.server().channel().configureBlocking(true);
+            } catch (IOException e) {
+                log.debug("client {}: {}", login.peer(), e.toString());
+            }
+            Thread.ofVirtual().name("poolkeeper-client-" + processId).start(onThread);
+        });
+    }
+
+    /** Called once, by whichever driver has the session as it ends; blocking when a connection is still held. */
+    private void finish() {
+        try {
+            leaveServer();
+        } finally {
+            ctx.metrics().clientDisconnected(state);
+            ended.accept(this);
+        }
+    }
+
+    /** Runs the session's steps as far as they go; a failure is told to the client and ends the session. */
+    private Wait step() {
+        try {
+            return advance();
         } catch (ProtocolViolation e) {
             log.info("client {}: protocol violation: {}", login.peer(), e.getMessage());
             ctx.metrics().protocolViolation();
@@ -128,11 +309,16 @@ final class ClientSession {
             log.debug("client {} gone: {}", login.peer(), e.toString());
         } catch (PgError e) {
             sendFatal(e);
-        } finally {
-            leaveServer();
-            ctx.metrics().clientDisconnected(state);
+        } catch (RuntimeException e) {
+            log.error("client {}: {}", login.peer(), e.toString(), e);
+            sendFatal(PgError.fatal(SqlState.INTERNAL_ERROR, "poolkeeper: internal error: " + e));
+            closeClient();
         }
+        return Wait.DONE;
     }
+
+    /** Where the steps stopped: what the session waits for next, that a thread must go on, or that it is over. */
+    private enum Wait { CLIENT, CLIENT_WRITE, SERVER, SERVER_WRITE, DETACH_SERVER, POOL, THREAD, LOOP, DONE }
 
     private void moveTo(ClientState next) {
         ctx.metrics().clientState(state, next);
@@ -145,27 +331,75 @@ final class ClientSession {
         Messages.parameterStatuses(toClient, ctx.parametersFor(settings.desired()));
         Messages.backendKeyData(toClient, processId, secretKey);
         Messages.readyForQuery(toClient, (byte) 'I');
-        toClient.writeTo(out);
     }
 
-    private void loop() throws IOException, PgError {
+    /**
+     * The session's steps, up to the first that would wait: on the loop it then returns what it
+     * waits for; on a thread it waits (reads and writes block) and returns only at the end, or
+     * when the loop can take the session back.
+     */
+    private Wait advance() throws IOException, PgError {
+        if (!greeted) {
+            greeted = true;
+            greet();
+        }
         while (true) {
+            if (releasePending) {
+                if (serverKey != null) return Wait.DETACH_SERVER;
+                if (onLoop && cleanupNeedsQuery()) return Wait.THREAD;
+                releasePending = false;
+                finishRelease();
+                continue;
+            }
             if (replies.serverWillAnswer() && !copyIn && !reader.hasBufferedMessage()) {
-                flushToServer();
-                readServer();
-                flushToClient();
-            } else {
-                if (!reader.hasBufferedMessage()) {
-                    flushToServer();
-                    flushToClient();
+                if (!flushToServer()) return Wait.SERVER_WRITE;
+                FrameReader r = lease.server().reader();
+                if (!nextServerMessage(r)) {
+                    if (onLoop && serverAnswerDue) {
+                        serverAnswerDue = false;
+                        return Wait.SERVER;
+                    }
+                    if (fillServer(r) == 0) return Wait.SERVER;
+                    continue;
                 }
-                if (!reader.next()) {
+                onServerMessage(r.type(), r);
+                while (lease != null && !releasePending && nextServerMessage(r)) onServerMessage(r.type(), r);
+                if (replies.isEmpty()) awaitingServer = false;
+                if (!releasePending && !flushToClient()) return Wait.CLIENT_WRITE;
+                continue;
+            }
+            if (!reader.hasBufferedMessage()) {
+                if (!flushToServer()) return Wait.SERVER_WRITE;
+                if (!flushToClient()) return Wait.CLIENT_WRITE;
+            }
+            if (!redispatch && !reader.nextBuffered()) {
+                if (!onLoop && loopCanTakeOver()) return Wait.LOOP;
+                if (onLoop && clientAnswerDue) {
+                    clientAnswerDue = false;
+                    return Wait.CLIENT;
+                }
+                int n = onLoop ? reader.fill(channel) : reader.fill();
+                if (n == 0) return Wait.CLIENT;
+                if (n < 0) {
+                    if (reader.unreadBytes() > 0) throw new EOFException("connection closed inside a message");
                     if (drainRequested) throw new Drained();
-                    return;
+                    return Wait.DONE;
                 }
-                if (!dispatch(reader.type())) return;
+                continue;
+            }
+            redispatch = false;
+            try {
+                if (!dispatch(reader.type())) return Wait.DONE;
+            } catch (Suspend e) {
+                redispatch = true;
+                return e.wait;
             }
         }
+    }
+
+    /** Between transactions, with nothing left to send, a plain client can wait on the loop instead of a thread. */
+    private boolean loopCanTakeOver() {
+        return channel != null && lease == null && unsettled == null && !releasePending && toClient.isEmpty();
     }
 
     /** Handles one client message; false when the client said goodbye. */
@@ -332,23 +566,49 @@ final class ClientSession {
         if (drainRequested || ctx.draining()) throw new Drained();
         boolean read = readOnlyListener
                 || (ctx.routes().splitReads() && routingSql != null && StatementClassifier.isRead(routingSql));
-        Lease borrowed;
-        ServerState server;
         long waitStart = System.nanoTime();
-        moveTo(ClientState.WAITING);
-        try {
-            ProxyContext.Borrowed b = ctx.borrow(read, readContext);
-            borrowed = b.lease();
-            server = b.server();
-        } catch (PgError e) {
+        PgError refused = refusedBorrow;
+        refusedBorrow = null;
+        if (refused != null) {
             moveTo(ClientState.IDLE);
-            if (extendedMessage) {
-                failExtended(e);
-            } else {
-                answerError(e);
-                answerReadyLocally();
-            }
+            answerBorrowError(refused, extendedMessage);
             return false;
+        }
+        ProxyContext.Borrowed b = unsettled;
+        unsettled = null;
+        List<ServerState> readOrder = pendingReadOrder;
+        pendingReadOrder = null;
+        if (b == null && read && readOrder == null) readOrder = ctx.readOrder(readContext);
+        if (b == null && onLoop) {
+            b = ctx.borrowNow(read, readOrder);
+            if (b != null && b.lease() == null) b = awaitOnLoop(b.server(), read);
+            if (b == null) {
+                pendingReadOrder = readOrder;
+                throw Suspend.THREAD;
+            }
+        }
+        if (b == null) {
+            moveTo(ClientState.WAITING);
+            try {
+                b = ctx.borrow(read, readOrder);
+            } catch (PgError e) {
+                moveTo(ClientState.IDLE);
+                answerBorrowError(e, extendedMessage);
+                return false;
+            }
+        }
+        Lease borrowed = b.lease();
+        ServerState server = b.server();
+        if (onLoop && (borrowed.server().channel() == null || borrowed.server().isValidationDue()
+                || settings.applyStatement(borrowed.server()) != null)) {
+            unsettled = b;
+            throw Suspend.THREAD;
+        }
+        if (!borrowed.passesDueValidation()) {
+            borrowed.discard();
+            server.returned();
+            server.metrics().retired(RetireReason.BROKEN);
+            return borrowServer(extendedMessage, routingSql);
         }
         try {
             applySettings(borrowed.server());
@@ -368,7 +628,42 @@ final class ClientSession {
         leasedAtNanos = System.nanoTime();
         Events.acquire(login.peer(), server.endpoint(), (leasedAtNanos - waitStart) / 1000);
         moveTo(ClientState.ACTIVE);
+        if (onLoop) attachServer();
         return true;
+    }
+
+    private void answerBorrowError(PgError e, boolean extendedMessage) {
+        if (extendedMessage) {
+            failExtended(e);
+        } else {
+            answerError(e);
+            answerReadyLocally();
+        }
+    }
+
+    /**
+     * The pool of {@code server} is full: waits on the loop for the next connection given back
+     * (suspending the session), or returns null when a thread must borrow instead (the pool can
+     * still open a connection; or one came back idle just as this session joined the queue).
+     */
+    private ProxyContext.Borrowed awaitOnLoop(ServerState server, boolean read) {
+        PoolWait w = new PoolWait(server, read);
+        if (!server.pool().awaitOnLoop(w)) return null;
+        if (server.pool().hasIdle() && server.pool().stopWaiting(w)) return null;
+        poolWait = w;
+        moveTo(ClientState.WAITING);
+        throw Suspend.POOL;
+    }
+
+    /** Takes the leased connection's channel into the loop's selector, non-blocking, until the transaction ends. */
+    private void attachServer() throws ServerLost {
+        try {
+            SocketChannel server = lease.server().channel();
+            server.configureBlocking(false);
+            serverKey = loop.register(server, 0, this::onReady);
+        } catch (IOException e) {
+            throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
+        }
     }
 
     private void applySettings(ServerConnection server) throws IOException, PgError {
@@ -382,26 +677,34 @@ final class ClientSession {
         settings.applied(server);
     }
 
-    private void readServer() throws IOException {
-        FrameReader r = lease.server().reader();
+    /** The server's next whole message, if buffered; a frame no server sends means the connection is out of step. */
+    private boolean nextServerMessage(FrameReader r) throws ServerLost {
         try {
-            if (!r.next()) throw new ServerLost("the server closed the connection (" + lease.server().describe() + ")");
-        } catch (Drained e) {
-            sendFatal(shuttingDown());
-        } catch (ServerLost e) {
-            throw e;
-        } catch (IOException e) {
-            if (cutOff) {
-                throw new ServerLost("the statement ran past timeouts.query and " + lease.server().describe()
-                        + " did not answer its cancel; the server connection was closed");
-            }
+            return r.nextBuffered();
+        } catch (ProtocolViolation e) {
             throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
         }
-        onServerMessage(r.type(), r);
-        while (lease != null && r.hasBufferedMessage() && r.next()) {
-            onServerMessage(r.type(), r);
+    }
+
+    /** Reads what the server sent (on a thread, waiting for it); 0 when nothing has come yet. */
+    private int fillServer(FrameReader r) throws ServerLost {
+        int n;
+        try {
+            n = onLoop ? r.fill(lease.server().channel()) : r.fill();
+        } catch (IOException e) {
+            throw serverLost(e.getMessage());
         }
-        if (replies.isEmpty()) awaitingServer = false;
+        if (n < 0) throw serverLost(null);
+        return n;
+    }
+
+    private ServerLost serverLost(String why) {
+        if (cutOff) {
+            return new ServerLost("the statement ran past timeouts.query and " + lease.server().describe()
+                    + " did not answer its cancel; the server connection was closed");
+        }
+        if (why == null) return new ServerLost("the server closed the connection (" + lease.server().describe() + ")");
+        return new ServerLost("lost the server connection (" + lease.server().describe() + "): " + why);
     }
 
     private void onServerMessage(byte type, FrameReader r) throws IOException {
@@ -440,7 +743,7 @@ final class ClientSession {
                 copyIn = false;
                 passOn(r, head);
                 popped();
-                if (replies.isEmpty() && txStatus == 'I') releaseServer();
+                if (replies.isEmpty() && txStatus == 'I') releasePending = true;
             }
             default -> {
                 if (head == null) throw unexpected(type, null);
@@ -553,8 +856,9 @@ final class ClientSession {
                 .withHint("notifications need a session of their own: connect to the server directly for LISTEN");
     }
 
-    private void flushToServer() throws IOException {
-        if (toServer.isEmpty()) return;
+    /** Sends what is queued for the server; false when a non-blocking socket took only part of it. */
+    private boolean flushToServer() throws IOException {
+        if (toServer.isEmpty()) return true;
         serverBusy = true;
         if (!awaitingServer && !copyIn) {
             long now = System.nanoTime();
@@ -565,22 +869,39 @@ final class ClientSession {
             awaitingServer = true;
         }
         try {
+            if (onLoop) {
+                serverAnswerDue = true;
+                return toServer.writeTo(lease.server().channel());
+            }
             toServer.writeTo(lease.server().out());
+            return true;
         } catch (IOException e) {
             throw new ServerLost("cannot write to the server (" + lease.server().describe() + "): " + e.getMessage());
         }
     }
 
-    private void flushToClient() throws IOException {
-        toClient.writeTo(out);
+    /** Sends what is queued for the client; false when a non-blocking socket took only part of it. */
+    private boolean flushToClient() throws IOException {
+        if (onLoop) {
+            clientAnswerDue |= !toClient.isEmpty();
+            if (!toClient.writeTo(channel)) return false;
+        } else {
+            toClient.writeTo(out);
+        }
         if (lease == null) {
             toClient.shrink(IDLE_BUFFER);
             toServer.shrink(IDLE_BUFFER);
         }
+        return true;
+    }
+
+    /** True when cleaning the connection the transaction leaves takes a query of the proxy's own, which a thread runs. */
+    private boolean cleanupNeedsQuery() {
+        return !serverMisbehaved && (settings.needsCleanup() || lease.server().prepared().size() > MAX_PREPARED_PER_SERVER);
     }
 
     /** At the ReadyForQuery that ends a transaction: clean what the client left, then give the connection back. */
-    private void releaseServer() throws IOException {
+    private void finishRelease() throws IOException {
         Lease l = lease;
         boolean broken = serverMisbehaved;
         serverMisbehaved = false;
@@ -669,6 +990,13 @@ final class ClientSession {
      * makes the server roll it back. Either way nothing the client began stays open.
      */
     private void leaveServer() {
+        releasePending = false;
+        ProxyContext.Borrowed notUsed = unsettled;
+        unsettled = null;
+        if (notUsed != null) {
+            notUsed.server().returned();
+            notUsed.lease().release();
+        }
         Lease l;
         synchronized (leaseLock) {
             l = lease;
@@ -706,7 +1034,9 @@ final class ClientSession {
         try {
             toClient.clear();
             Messages.errorResponse(toClient, e);
-            toClient.writeTo(out);
+            // On the loop a last message that does not fit the socket's buffer at once is lost with the connection.
+            if (onLoop) toClient.writeTo(channel);
+            else toClient.writeTo(out);
         } catch (IOException ignored) {
             // the client is gone already; nothing left to tell it
         }
@@ -755,6 +1085,69 @@ final class ClientSession {
             log.warn("client {}: {} has not answered the cancel of a statement past the query timeout; closing it",
                     login.peer(), l.server().describe());
             l.server().abort();
+        }
+    }
+
+    /**
+     * Thrown on the loop by a step that would have to wait: the message is handled again on a
+     * thread, or once a connection is handed over. Cheap, as it is part of the normal flow.
+     */
+    private static final class Suspend extends RuntimeException {
+        static final Suspend THREAD = new Suspend(Wait.THREAD);
+        static final Suspend POOL = new Suspend(Wait.POOL);
+        final Wait wait;
+
+        private Suspend(Wait wait) {
+            super("a step must wait: " + wait, null, false, false);
+            this.wait = wait;
+        }
+    }
+
+    /** One wait of this session on its loop for a connection of a full pool: no thread is held meanwhile. */
+    private final class PoolWait implements ServerPool.Waiter, EventLoop.Deadline {
+        private static final int WAITING = 0;
+        private static final int OVER = 1;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private final ServerState server;
+        private final boolean read;
+        private final long startNanos = System.nanoTime();
+        private final long deadlineNanos;
+
+        PoolWait(ServerState server, boolean read) {
+            this.server = server;
+            this.read = read;
+            this.deadlineNanos = startNanos + ctx.config().pool().acquireTimeout().toNanos();
+        }
+
+        @Override
+        public boolean hand(Lease lease) {
+            if (!state.compareAndSet(WAITING, OVER)) return false;
+            loop.execute(() -> {
+                unsettled = ctx.lent(server, lease, read, startNanos);
+                onReady();
+            });
+            return true;
+        }
+
+        @Override
+        public void retry() {
+            if (state.compareAndSet(WAITING, OVER)) loop.execute(() -> leaveLoop(ClientSession.this::runOnThread));
+        }
+
+        @Override
+        public boolean check(long nowNanos) {
+            if (state.get() != WAITING) return true;
+            if (nowNanos < deadlineNanos && server.pool().loopWaitIsStale()) {
+                // No connection may come back to wake this wait: a thread borrows instead.
+                if (server.pool().stopWaiting(this)) retry();
+                return true;
+            }
+            if (nowNanos < deadlineNanos || !state.compareAndSet(WAITING, OVER)) return false;
+            server.pool().stopWaiting(this);
+            server.metrics().acquireTimedOut(nowNanos - startNanos);
+            refusedBorrow = server.pool().waitedTooLong((nowNanos - startNanos) / 1_000_000);
+            loop.execute(ClientSession.this::onReady);
+            return true;
         }
     }
 

@@ -15,11 +15,13 @@ public final class Clients implements AutoCloseable {
     private final ProxyContext ctx;
     private final SessionRegistry registry;
     private final List<ClientListener> listeners;
+    private final EventLoop.Group loops;
 
-    Clients(ProxyContext ctx, SessionRegistry registry, List<ClientListener> listeners) {
+    Clients(ProxyContext ctx, SessionRegistry registry, List<ClientListener> listeners, EventLoop.Group loops) {
         this.ctx = ctx;
         this.registry = registry;
         this.listeners = List.copyOf(listeners);
+        this.loops = loops;
     }
 
     public InetSocketAddress address() {
@@ -61,5 +63,6 @@ public final class Clients implements AutoCloseable {
     public void close() {
         for (ClientListener l : listeners) l.close();
         registry.close();
+        loops.close();
     }
 }

@@ -13,6 +13,7 @@ import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.tls.ServerTls;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -87,15 +88,58 @@ final class ProxyContext {
      * replicas in the strategy's order, then the primary when allowed. A server whose breaker is
      * open is skipped; one that cannot be reached counts against its breaker and the next is tried.
      */
-    Borrowed borrow(boolean read, ReadContext client) throws PgError {
-        Borrowed b = read ? borrowForRead(client) : borrowForWrite();
+    Borrowed borrow(boolean read, List<ServerState> readOrder) throws PgError {
+        Borrowed b = read ? borrowForRead(readOrder) : borrowForWrite();
         routing.routed(read, b.server() == routes.topology().primary());
         return b;
     }
 
-    private Borrowed borrowForRead(ReadContext client) throws PgError {
+    /**
+     * The same choice of server as {@link #borrow}, for an event loop: a connection that can be
+     * had without waiting; the server chosen with a null lease when it has none idle (the caller
+     * may wait for one on the loop); or null when the careful path is needed (a server in doubt, a
+     * breaker not closed, a primary found unreachable), which a thread takes.
+     */
+    Borrowed borrowNow(boolean read, List<ServerState> readOrder) {
+        ServerState server = null;
+        if (read) {
+            for (ServerState candidate : readOrder) {
+                if (candidate.breaker().mightAllow()) {
+                    server = candidate;
+                    break;
+                }
+            }
+        } else {
+            server = routes.topology().primary();
+            ProbeResult probe = server.lastProbe();
+            if (probe != null && !probe.reachable()) return null;
+        }
+        if (server == null || server.breaker().inDoubt()) return null;
+        long start = System.nanoTime();
+        Lease lease = server.pool().tryAcquire();
+        return lease == null ? new Borrowed(server, null) : lent(server, lease, read, start);
+    }
+
+    /** Counts a connection lent for a transaction that started waiting at {@code startNanos}. */
+    Borrowed lent(ServerState server, Lease lease, boolean read, long startNanos) {
+        server.metrics().acquired(System.nanoTime() - startNanos);
+        server.lent();
+        routing.routed(read, server == routes.topology().primary());
+        return new Borrowed(server, lease);
+    }
+
+    /**
+     * The servers a read may go to, in the order to try them. Asked once per transaction: the
+     * strategy (round robin, weighted) moves on with every call, so a borrow that starts on the
+     * loop and goes on on a thread keeps the order it was given.
+     */
+    List<ServerState> readOrder(ReadContext client) {
+        return routes.readCandidates(client);
+    }
+
+    private Borrowed borrowForRead(List<ServerState> readOrder) throws PgError {
         PgError last = null;
-        for (ServerState server : routes.readCandidates(client)) {
+        for (ServerState server : readOrder) {
             if (!server.breaker().allowRequest()) continue;
             try {
                 return borrowFrom(server, config.pool().acquireTimeout().toMillis());
