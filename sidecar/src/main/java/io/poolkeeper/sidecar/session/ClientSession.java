@@ -191,6 +191,12 @@ final class ClientSession {
     }
 
     private void onClientReady() {
+        if (waitingFor == Wait.POOL) {
+            // Waiting for a connection, the session reads nothing from the client (as on a thread);
+            // the wait's end (a connection, its timeout, a retry) steps the session on.
+            interest(0, 0);
+            return;
+        }
         clientSpoke = waitingFor != Wait.CLIENT && waitingFor != Wait.CLIENT_WRITE;
         onReady();
     }
