@@ -169,11 +169,11 @@ public final class ServerPool implements AutoCloseable {
 
     /**
      * Queues an event loop's session for the next connection given back, when the pool is at its
-     * size; false when it is not (a thread borrows then, and HikariCP opens a connection).
+     * size with none idle; false otherwise (a thread borrows then, and HikariCP opens a connection).
+     * The same test the loop applies to a wait already queued ({@link #loopWaitIsStale}).
      */
     public boolean awaitOnLoop(Waiter waiter) {
-        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
-        if (retiring || stats == null || stats.getTotalConnections() < hikari.getMaximumPoolSize()) return false;
+        if (loopWaitIsStale()) return false;
         loopWaiters.add(waiter);
         return true;
     }

@@ -24,6 +24,7 @@ import io.poolkeeper.sidecar.session.SessionStateScanner.Effects;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.sql.SQLException;
@@ -252,7 +253,7 @@ final class ClientSession {
         try {
             clientKey.interestOps(clientOps);
             if (serverKey != null) serverKey.interestOps(serverOps);
-        } catch (java.nio.channels.CancelledKeyException e) {
+        } catch (CancelledKeyException e) {
             // a socket closed under the session (shutdown, a cut-off server): the next step finds out
         }
     }
