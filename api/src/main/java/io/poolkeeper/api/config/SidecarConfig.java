@@ -41,7 +41,7 @@ public record SidecarConfig(
         tls = Objects.requireNonNullElseGet(tls, () -> new Tls(null, null));
         pool = Objects.requireNonNullElseGet(pool, () -> new Pool(null, null, null, null, null, null, null));
         timeouts = Objects.requireNonNullElseGet(timeouts, () -> new Timeouts(null, null));
-        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null));
+        limits = Objects.requireNonNullElseGet(limits, () -> new Limits(null, null, null));
         replicas = replicas == null ? List.of() : List.copyOf(replicas);
         routing = Objects.requireNonNullElseGet(routing, () -> new Routing(null, null, null, null, null));
         probe = Objects.requireNonNullElseGet(probe, () -> new Probe(null, null));
@@ -172,10 +172,21 @@ public record SidecarConfig(
     }
 
     /** Caps that keep one client, or many, from exhausting the sidecar. */
-    public record Limits(Integer maxClientConnections, Integer maxMessageBytes) {
+    /** {@code eventLoops}: 0 picks {@link #eventLoopCount()}'s default. */
+    public record Limits(Integer maxClientConnections, Integer maxMessageBytes, Integer eventLoops) {
         public Limits {
             maxClientConnections = Objects.requireNonNullElse(maxClientConnections, 10_000);
             maxMessageBytes = Objects.requireNonNullElse(maxMessageBytes, 64 << 20);
+            eventLoops = Objects.requireNonNullElse(eventLoops, 0);
+        }
+
+        /**
+         * The event loops to run. By default half the processors (at least one): the proxy shares
+         * its processors with the kernel's network work, and on the 2-core bench machine one loop
+         * spent less CPU per transaction and had a shorter p99 than two (docs/performance.md).
+         */
+        public int eventLoopCount(int processors) {
+            return eventLoops > 0 ? eventLoops : Math.max(1, processors / 2);
         }
     }
 
@@ -203,6 +214,7 @@ public record SidecarConfig(
         if (!pool.idleTimeout().isZero() && pool.idleTimeout().toSeconds() < 10) out.add("pool.idleTimeout: must be 0 (never) or at least 10s, got " + Durations.format(pool.idleTimeout()));
         if (timeouts.login().isZero()) out.add("timeouts.login: must be more than 0");
         if (limits.maxClientConnections() < 1) out.add("limits.maxClientConnections: must be at least 1");
+        if (limits.eventLoops() < 0) out.add("limits.eventLoops: must be 0 (half the processors) or more, got " + limits.eventLoops());
         if (limits.maxMessageBytes() < 8192) out.add("limits.maxMessageBytes: must be at least 8192");
         replicaProblems(out);
         if (listenReadOnly != null) checkAddress(out, "listenReadOnly", listenReadOnly);

@@ -45,7 +45,7 @@ public final class SidecarConfigMapping {
                         Durations.parse(t.connect()),
                         spec.maxUsesPerConnection()),
                 new SidecarConfig.Timeouts(Durations.parse(t.query()), Durations.parse(t.login())),
-                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes()),
+                new SidecarConfig.Limits(spec.limits().maxClientConnections(), spec.limits().maxMessageBytes(), spec.limits().eventLoops()),
                 replicas(spec, facts),
                 "0.0.0.0:" + POSTGRES_READ_ONLY_PORT,
                 routing(spec.routing()),

@@ -52,7 +52,7 @@ public record DatabasePoolSpec(
         TimeoutsSpec timeouts,
         @Min(0) @JsonPropertyDescription("Replace a server connection after this many transactions; 0 never; default 7500.")
         Integer maxUsesPerConnection,
-        @JsonPropertyDescription("Caps on clients and message sizes per pod.")
+        @JsonPropertyDescription("Caps on clients and message sizes per pod, and its event loop threads.")
         LimitsSpec limits,
         @JsonPropertyDescription("Read/write splitting over the replicas.")
         RoutingSpec routing,

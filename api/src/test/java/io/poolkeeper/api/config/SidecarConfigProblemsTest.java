@@ -2,6 +2,7 @@ package io.poolkeeper.api.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SidecarConfigProblemsTest {
@@ -56,6 +57,20 @@ class SidecarConfigProblemsTest {
     void whenZeroMeansOffThenZeroIsAllowed() {
         assertThat(parse("pool: {maxLifetime: 0, idleTimeout: 0, maxUsesPerConnection: 0}\ntimeouts: {query: 0}\n").problems())
                 .isEmpty();
+    }
+
+    @Test
+    void whenEventLoopsIsNegativeThenItIsNamedWithWhatZeroMeans() {
+        assertThat(parse("limits: {eventLoops: -1}\n").problems())
+                .containsExactly("limits.eventLoops: must be 0 (half the processors) or more, got -1");
+    }
+
+    @Test
+    void whenEventLoopsIsZeroThenHalfTheProcessorsRunAndAtLeastOne() {
+        SidecarConfig.Limits auto = parse("limits: {eventLoops: 0}\n").limits();
+        assertThat(List.of(auto.eventLoopCount(1), auto.eventLoopCount(2), auto.eventLoopCount(3), auto.eventLoopCount(16)))
+                .containsExactly(1, 1, 1, 8);
+        assertThat(parse("limits: {eventLoops: 5}\n").limits().eventLoopCount(2)).isEqualTo(5);
     }
 
     @Test

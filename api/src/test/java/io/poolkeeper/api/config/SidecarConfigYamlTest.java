@@ -22,7 +22,7 @@ class SidecarConfigYamlTest {
         assertThat(config.pool()).isEqualTo(new SidecarConfig.Pool(
                 20, 5, Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofSeconds(2), Duration.ofSeconds(5), 7500));
         assertThat(config.timeouts()).isEqualTo(new SidecarConfig.Timeouts(Duration.ZERO, Duration.ofSeconds(15)));
-        assertThat(config.limits()).isEqualTo(new SidecarConfig.Limits(10_000, 64 << 20));
+        assertThat(config.limits()).isEqualTo(new SidecarConfig.Limits(10_000, 64 << 20, 0));
         assertThat(config.replicas()).isEmpty();
         assertThat(config.listenReadOnly()).isNull();
         assertThat(config.routing()).isEqualTo(new SidecarConfig.Routing(

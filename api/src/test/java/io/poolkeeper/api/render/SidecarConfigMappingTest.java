@@ -49,7 +49,7 @@ class SidecarConfigMappingTest {
         assertThat(config.pool()).isEqualTo(new SidecarConfig.Pool(40, 10, Duration.ofMinutes(1), Duration.ofHours(1),
                 Duration.ofSeconds(3), Duration.ofSeconds(4), 500));
         assertThat(config.timeouts()).isEqualTo(new SidecarConfig.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(20)));
-        assertThat(config.limits()).isEqualTo(new SidecarConfig.Limits(300, 16384));
+        assertThat(config.limits()).isEqualTo(new SidecarConfig.Limits(300, 16384, 0));
         assertThat(SidecarConfigYaml.parse(SidecarConfigYaml.write(config))).isEqualTo(config);
     }
 

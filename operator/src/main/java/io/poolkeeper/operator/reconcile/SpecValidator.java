@@ -38,7 +38,8 @@ public final class SpecValidator {
             "pool.maxUsesPerConnection", "spec.maxUsesPerConnection",
             "timeouts.login", "spec.timeouts.login",
             "limits.maxClientConnections", "spec.limits.maxClientConnections",
-            "limits.maxMessageBytes", "spec.limits.maxMessageBytes");
+            "limits.maxMessageBytes", "spec.limits.maxMessageBytes",
+            "limits.eventLoops", "spec.limits.eventLoops");
 
     private SpecValidator() {}
 

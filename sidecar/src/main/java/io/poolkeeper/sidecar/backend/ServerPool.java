@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeMap;
 import org.postgresql.PGConnection;
@@ -47,13 +48,17 @@ public final class ServerPool implements AutoCloseable {
     private volatile boolean retiring;
     /** Sessions on event loops waiting for a connection, first come first served; they hold no thread while they wait. */
     private final ConcurrentLinkedQueue<Waiter> loopWaiters = new ConcurrentLinkedQueue<>();
+    /** True while the courier runs: one thread at a time borrows inside HikariCP for the loop waiters. */
+    private final AtomicBoolean courierRunning = new AtomicBoolean();
+    /** True while the courier waits inside HikariCP: connections given back meanwhile still go to loop waiters first. */
+    private volatile boolean courierBorrowing;
 
     /** A session on an event loop waiting for a connection of this pool. */
     public interface Waiter {
         /** Takes {@code lease} if still waiting (on the thread giving it back); false once it stopped waiting. */
         boolean hand(Lease lease);
 
-        /** A connection was retired, so the pool may open a new one: the waiter should borrow on a thread now. */
+        /** The pool cannot serve this wait from the loop (the server failed or left the config): the waiter should borrow on a thread now. */
         void retry();
     }
 
@@ -168,13 +173,14 @@ public final class ServerPool implements AutoCloseable {
     }
 
     /**
-     * Queues an event loop's session for the next connection given back, when the pool is at its
-     * size with none idle; false otherwise (a thread borrows then, and HikariCP opens a connection).
+     * Queues an event loop's session for the next connection given back or opened, when the pool
+     * has none idle; false when one is idle or the server left the config (a thread borrows then).
      * The same test the loop applies to a wait already queued ({@link #loopWaitIsStale}).
      */
     public boolean awaitOnLoop(Waiter waiter) {
         if (loopWaitIsStale()) return false;
         loopWaiters.add(waiter);
+        tendLoopWaiters();
         return true;
     }
 
@@ -183,20 +189,55 @@ public final class ServerPool implements AutoCloseable {
         return loopWaiters.remove(waiter);
     }
 
-    /**
-     * True when waiting on the loop for a connection given back no longer fits: the pool shrank
-     * under its size (HikariCP evicted or retired connections, or a reload resized it) and can
-     * open one, a connection sits idle, or the server left the config.
-     */
+    /** True when waiting on the loop no longer fits: a connection sits idle, or the server left the config. */
     public boolean loopWaitIsStale() {
-        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
-        return retiring || stats == null || stats.getIdleConnections() > 0 || stats.getTotalConnections() < hikari.getMaximumPoolSize();
+        return retiring || hasIdle();
     }
 
     /** True when a connection sits idle in HikariCP (a waiter queued just as it came back should not wait for the next). */
     public boolean hasIdle() {
         HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
         return stats != null && stats.getIdleConnections() > 0;
+    }
+
+    /**
+     * Starts the courier when loop sessions wait and the pool is under its size (a connection was
+     * retired or broke, HikariCP idled some out, a reload grew the pool): only a thread waiting
+     * inside HikariCP makes it open a connection, and that thread gets the new one first.
+     * Connections given back keep going straight to the waiters meanwhile.
+     */
+    public void tendLoopWaiters() {
+        if (loopWaiters.isEmpty() || !underSize() || !courierRunning.compareAndSet(false, true)) return;
+        Thread.ofVirtual().name("poolkeeper-courier-" + name).start(this::carryToLoopWaiters);
+    }
+
+    private boolean underSize() {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return stats != null && stats.getTotalConnections() < hikari.getMaximumPoolSize();
+    }
+
+    private void carryToLoopWaiters() {
+        try {
+            while (!loopWaiters.isEmpty() && underSize()) {
+                Lease lease;
+                courierBorrowing = true;
+                try {
+                    lease = acquire();
+                } catch (PgError e) {
+                    // The waiters borrow on threads, where each meets (and reports) the failure itself.
+                    Waiter w;
+                    while ((w = loopWaiters.poll()) != null) w.retry();
+                    return;
+                } finally {
+                    courierBorrowing = false;
+                }
+                lent.remove(lease);
+                if (!handToLoopWaiter(lease)) returnToHikari(lease);
+            }
+        } finally {
+            courierRunning.set(false);
+        }
+        tendLoopWaiters();
     }
 
     /** The error a borrower gets when no connection came within its wait. */
@@ -262,28 +303,32 @@ public final class ServerPool implements AutoCloseable {
         boolean usedUp = lease.server().countUse(maxUses);
         if (!discard && !usedUp && handToLoopWaiter(lease)) return false;
         if (discard || usedUp) {
-            Waiter next = loopWaiters.poll();
-            if (next != null) next.retry();
             if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
             hikari.evictConnection(lease.connection());
+            tendLoopWaiters();
             return usedUp && !discard;
         }
+        returnToHikari(lease);
+        return false;
+    }
+
+    private void returnToHikari(Lease lease) {
         try {
             lease.connection().close();
         } catch (SQLException e) {
             log.warn("returning {} to pool {} failed: {}", lease.server().describe(), name, e.getMessage());
         }
-        return false;
     }
 
     /**
      * Passes a connection straight to the session waiting longest on an event loop, without it
-     * going through HikariCP's bag; threads waiting in HikariCP itself come first.
+     * going through HikariCP's bag; threads waiting in HikariCP itself come first, except the
+     * courier, which waits there only for a connection HikariCP opens.
      */
     private boolean handToLoopWaiter(Lease lease) {
         if (loopWaiters.isEmpty() || retiring) return false;
         HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
-        if (stats == null || stats.getThreadsAwaitingConnection() > 0) return false;
+        if (stats == null || stats.getThreadsAwaitingConnection() > (courierBorrowing ? 1 : 0)) return false;
         Waiter w;
         while ((w = loopWaiters.poll()) != null) {
             Lease next = new Lease(this, lease.connection(), lease.server());

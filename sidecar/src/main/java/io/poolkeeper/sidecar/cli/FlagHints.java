@@ -33,6 +33,7 @@ final class FlagHints {
             entry("pool.maxLifetime", "--max-lifetime"),
             entry("pool.acquireTimeout", "--acquire-timeout"),
             entry("pool.maxUsesPerConnection", "--max-uses"),
+            entry("limits.eventLoops", "--event-loops"),
             entry("timeouts.query", "--query-timeout"),
             entry("replicas", "--replica"),
             entry("replicas.host", "--replica"),

@@ -103,6 +103,10 @@ final class SidecarFlags {
             description = "Replace a server connection after this many transactions, 0 for never (pool.maxUsesPerConnection; default 7500).")
     Integer maxUses;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Threads serving clients between their blocking steps; 0 for half the processors, at least 1 (limits.eventLoops; default 0).")
+    Integer eventLoops;
+
     @Option(names = "--read-strategy", paramLabel = "NAME", converter = ReadStrategyConverter.class,
             description = "How a read picks a replica: RoundRobin, Weighted, Random or LeastConnections (routing.readStrategy; default RoundRobin).")
     ReadStrategy readStrategy;

@@ -3,6 +3,7 @@ package io.poolkeeper.sidecar.cli;
 import io.poolkeeper.api.config.SidecarConfig;
 import io.poolkeeper.api.config.SidecarConfig.CircuitBreaker;
 import io.poolkeeper.api.config.SidecarConfig.ClientAuth;
+import io.poolkeeper.api.config.SidecarConfig.Limits;
 import io.poolkeeper.api.config.SidecarConfig.Monitoring;
 import io.poolkeeper.api.config.SidecarConfig.Pool;
 import io.poolkeeper.api.config.SidecarConfig.Probe;
@@ -45,7 +46,8 @@ final class SidecarSettings {
                 new Tls(or(flags.tlsCert, base.tls().certFile()), or(flags.tlsKey, base.tls().keyFile())),
                 pool(base.pool(), flags),
                 new Timeouts(or(flags.queryTimeout, base.timeouts().query()), base.timeouts().login()),
-                base.limits(),
+                new Limits(base.limits().maxClientConnections(), base.limits().maxMessageBytes(),
+                        or(flags.eventLoops, base.limits().eventLoops())),
                 or(flags.replicas, base.replicas()),
                 flags.listenReadOnly != null ? flags.listenReadOnly.toString() : base.listenReadOnly(),
                 routing(base.routing(), flags),

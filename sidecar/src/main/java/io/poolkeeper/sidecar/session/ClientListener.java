@@ -71,7 +71,7 @@ public final class ClientListener implements AutoCloseable {
         ProxyContext ctx = new ProxyContext(config, routes, users, tls, new SessionMetrics(metrics),
                 new RoutingMeters(meters, config.database()));
         SessionRegistry registry = new SessionRegistry(() -> ctx.config().timeouts().query());
-        EventLoop.Group loops = new EventLoop.Group(Runtime.getRuntime().availableProcessors());
+        EventLoop.Group loops = new EventLoop.Group(config.limits().eventLoopCount(Runtime.getRuntime().availableProcessors()));
         List<ClientListener> listeners = new ArrayList<>();
         try {
             listeners.add(new ClientListener(ctx, registry, loops, config.listenAddress(), false));

@@ -649,9 +649,9 @@ final class ClientSession {
     }
 
     /**
-     * The pool of {@code server} is full: waits on the loop for the next connection given back
-     * (suspending the session), or returns null when a thread must borrow instead (the pool can
-     * still open a connection; or one came back idle just as this session joined the queue).
+     * The pool of {@code server} has no connection idle: waits on the loop for the next one given
+     * back or opened (suspending the session), or returns null when a thread must borrow instead
+     * (one came back idle just as this session joined the queue, or the server left the config).
      */
     private ProxyContext.Borrowed awaitOnLoop(ServerState server, boolean read) {
         PoolWait w = new PoolWait(server, read);
@@ -1145,10 +1145,11 @@ final class ClientSession {
         public boolean check(long nowNanos) {
             if (state.get() != WAITING) return true;
             if (nowNanos < deadlineNanos && server.pool().loopWaitIsStale()) {
-                // No connection may come back to wake this wait: a thread borrows instead.
+                // A connection came back idle without being handed over, or the server left: a thread borrows instead.
                 if (server.pool().stopWaiting(this)) retry();
                 return true;
             }
+            server.pool().tendLoopWaiters();
             if (nowNanos < deadlineNanos || !state.compareAndSet(WAITING, OVER)) return false;
             server.pool().stopWaiting(this);
             server.metrics().acquireTimedOut(nowNanos - startNanos);
