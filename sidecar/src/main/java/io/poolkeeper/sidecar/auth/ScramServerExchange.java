@@ -68,6 +68,11 @@ public final class ScramServerExchange {
         return new ScramServerExchange(user, ScramCredentials.of(user, secret, random), BASE64.encodeToString(nonce));
     }
 
+    /** True until the client's first message has been handled. */
+    public boolean isAwaitingClientFirst() {
+        return stage == Stage.AWAITING_CLIENT_FIRST;
+    }
+
     /**
      * @param mechanism the mechanism named in the SASLInitialResponse
      * @param clientFirstMessage its data; {@code null} when the client sent none (length -1)

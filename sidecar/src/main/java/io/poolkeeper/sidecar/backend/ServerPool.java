@@ -278,6 +278,10 @@ public final class ServerPool implements AutoCloseable {
     }
 
 
+    public boolean hasReportedParameters() {
+        return reportedParameters != null;
+    }
+
     /**
      * The ParameterStatus values this server reports (server_version, encodings, ...), which the
      * proxy sends to its own clients at login. Fetched once from a pooled connection.

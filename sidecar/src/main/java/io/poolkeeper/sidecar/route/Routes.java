@@ -168,6 +168,11 @@ public final class Routes implements AutoCloseable {
         return topology.readCandidates(router, c.routing().readYourWrites() ? client : null, c.routing(), stale);
     }
 
+    /** True when the primary's ParameterStatus values are known, so {@link #reportedParameters} asks no server. */
+    public boolean reportedParametersKnown() {
+        return topology.primary().pool().hasReportedParameters();
+    }
+
     /** The server's ParameterStatus values, from the primary or, while it is down, any server that answers. */
     public Map<String, String> reportedParameters() throws PgError {
         PgError first = null;

@@ -21,6 +21,7 @@ import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -33,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts clients and gives each a virtual thread for its login, where blocking sockets keep the
- * exchange (TLS, SCRAM) readable top to bottom; then its {@link ClientSession}, which an event
- * loop serves from there whenever the client's socket is plain TCP.
+ * Accepts clients and hands each to an event loop for its login ({@link LoopLogin}) and then its
+ * {@link ClientSession}, which the loop serves from there whenever the client's socket is plain
+ * TCP. A client that asks for TLS logs in on a virtual thread, where SSLSocket does the handshake.
  */
 public final class ClientListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientListener.class);
@@ -118,47 +119,86 @@ public final class ClientListener implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        var threads = Thread.ofVirtual().name("poolkeeper-client-", 0);
         while (serverSocket.isOpen()) {
             try {
-                Socket socket = serverSocket.accept().socket();
-                threads.start(() -> handle(socket));
+                admit(serverSocket.accept());
             } catch (IOException e) {
                 if (serverSocket.isOpen()) log.warn("accept failed: {}", e.getMessage());
             }
         }
     }
 
-    private void handle(Socket socket) {
+    private void admit(SocketChannel channel) {
+        Socket socket = channel.socket();
         open.add(socket);
         ctx.metrics().clientConnected();
-        ClientState state = ClientState.LOGIN;
-        boolean sessionStarted = false;
         try {
             if (clients.incrementAndGet() > ctx.config().limits().maxClientConnections()) {
+                // A fresh socket's buffer takes the short refusal without blocking the acceptor.
                 refuse(socket.getOutputStream(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")
                         .withHint("limits.maxClientConnections is " + ctx.config().limits().maxClientConnections()));
+                loginEnded(socket);
                 return;
             }
             socket.setTcpNoDelay(true);
-            long loginMillis = ctx.config().timeouts().login().toMillis();
-            socket.setSoTimeout((int) loginMillis);
-            ClientLogin login = new ClientLogin(ctx, socket);
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            log.debug("client {} left before its login: {}", socket.getRemoteSocketAddress(), e.toString());
+            loginEnded(socket);
+            return;
+        }
+        long deadline = System.nanoTime() + ctx.config().timeouts().login().toNanos();
+        EventLoop loop = loops.next();
+        LoopLogin login = new LoopLogin(ctx, channel, loop, new LoopLogin.Owner() {
+            @Override
+            public void loggedIn(ClientLogin.Login in, EventLoop on) {
+                loginOnLoopEnded(socket, in, on);
+            }
+
+            @Override
+            public void continueOnThread(Socket s, ClientLogin exchange, byte[] sslRequest, long deadlineNanos) {
+                Thread.ofVirtual().name("poolkeeper-client-tls").start(() -> loginOnThread(s, exchange, sslRequest, deadlineNanos));
+            }
+
+            @Override
+            public void cancelRequested(ClientLogin.Outcome.CancelRequested cancel) {
+                // A cancel opens a connection to the server: not on the loop.
+                Thread.ofVirtual().name("poolkeeper-cancel").start(() -> registry.cancel(cancel.processId(), cancel.secretKey()));
+                loginEnded(socket);
+            }
+
+            @Override
+            public void failed() {
+                loginEnded(socket);
+            }
+        }, deadline);
+        loop.execute(login::start);
+    }
+
+    private void loginOnLoopEnded(Socket socket, ClientLogin.Login login, EventLoop loop) {
+        try {
+            startSession(socket, login, loop).serveOnLoop();
+        } catch (IOException e) {
+            log.debug("client {} left during login: {}", login.peer(), e.toString());
+            closeQuietly(socket);
+            loginEnded(socket);
+        }
+    }
+
+    /** The rest of a login that asked for TLS, on a virtual thread, and then the session. */
+    private void loginOnThread(Socket socket, ClientLogin exchange, byte[] sslRequest, long deadlineNanos) {
+        boolean sessionStarted = false;
+        try {
+            long loginMillis = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, loginMillis));
             ClientLogin.Outcome outcome;
             // The read timeout alone would let a client that sends a byte now and then stay in login
             // for ever; the deadline closes the socket when the whole login has taken too long.
             LoginDeadline deadline = new LoginDeadline(socket);
             ScheduledFuture<?> timer = LOGIN_DEADLINES.schedule(deadline::expire, loginMillis, TimeUnit.MILLISECONDS);
             try {
-                outcome = login.perform();
+                outcome = exchange.perform(socket, sslRequest);
                 if (!deadline.finish()) throw new SocketTimeoutException("login took longer than timeouts.login");
-            } catch (PgError e) {
-                refuse(login.out(), e);
-                return;
-            } catch (ProtocolViolation e) {
-                ctx.metrics().protocolViolation();
-                refuse(login.out(), PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
-                return;
             } finally {
                 deadline.finish();
                 timer.cancel(false);
@@ -166,33 +206,40 @@ public final class ClientListener implements AutoCloseable {
             switch (outcome) {
                 case ClientLogin.Outcome.CancelRequested c -> registry.cancel(c.processId(), c.secretKey());
                 case ClientLogin.Outcome.LoggedIn in -> {
-                    Events.connect(in.login().peer(), in.login().user());
-                    state = ClientState.IDLE;
-                    ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
-                    ClientSession session = startSession(socket, in.login());
+                    ClientSession session = startSession(socket, in.login(), loops.next());
                     sessionStarted = true;
                     session.serve();
                 }
             }
+        } catch (PgError e) {
+            // perform told the client already, on the stream it had reached
+            log.debug("client {} refused: {}", exchange.peer(), e.getMessage());
         } catch (IOException e) {
             log.debug("client {} left during login: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
             if (!sessionStarted) {
                 closeQuietly(socket);
-                clients.decrementAndGet();
-                open.remove(socket);
-                ctx.metrics().clientDisconnected(state);
+                loginEnded(socket);
             }
         }
     }
 
+    private void loginEnded(Socket socket) {
+        closeQuietly(socket);
+        clients.decrementAndGet();
+        open.remove(socket);
+        ctx.metrics().clientDisconnected(ClientState.LOGIN);
+    }
+
     /** The session owns the client from here: its end (on a thread or on a loop) closes the sockets and forgets it. */
-    private ClientSession startSession(Socket socket, ClientLogin.Login login) throws IOException {
+    private ClientSession startSession(Socket socket, ClientLogin.Login login, EventLoop loop) throws IOException {
         login.socket().setSoTimeout(0);
         open.add(login.socket());
+        Events.connect(login.peer(), login.user());
+        ctx.metrics().clientState(ClientState.LOGIN, ClientState.IDLE);
         if (readOnly) login = login.withSetting("default_transaction_read_only", "on");
         Socket clientSocket = login.socket();
-        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly, loops.next(),
+        ClientSession session = new ClientSession(ctx, login, registry.newProcessId(), ctx.random().nextInt(), readOnly, loop,
                 ended -> {
                     registry.remove(ended);
                     open.remove(clientSocket);

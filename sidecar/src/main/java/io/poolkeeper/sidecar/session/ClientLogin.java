@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * Everything before a client's first query: the startup packet (SSLRequest, GSSENCRequest,
  * CancelRequest or a v3 startup), TLS, and authentication against the users file. Ends with
  * AuthenticationOk not yet sent; {@link ClientSession} greets the client.
+ *
+ * <p>The exchange itself does no I/O: it is fed whole packets and leaves its answers in
+ * {@link #reply()}, so an event loop ({@link LoopLogin}) and a blocking thread ({@link #perform})
+ * drive the same steps. A thread drives it for a client that asks for TLS (the handshake is
+ * SSLSocket's); a loop for everyone else.
  */
 final class ClientLogin {
     private static final Logger log = LoggerFactory.getLogger(ClientLogin.class);
@@ -58,89 +63,187 @@ final class ClientLogin {
         record CancelRequested(int processId, int secretKey) implements Outcome {}
     }
 
+    /** What the exchange needs next, once {@link #reply()} has been sent. */
+    enum Expect { STARTUP_PACKET, PASSWORD_MESSAGE, TLS_HANDSHAKE, DONE }
+
     private final ProxyContext ctx;
     private final String peer;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
+    private final PgBuffer reply = new PgBuffer(256);
+    private Expect expect = Expect.STARTUP_PACKET;
     private boolean tlsDone;
+    private String user;
+    private Map<String, String> settings;
+    private Md5Challenge md5;
+    private ScramServerExchange scram;
+    private Outcome.CancelRequested cancel;
 
-    ClientLogin(ProxyContext ctx, Socket socket) throws IOException {
+    ClientLogin(ProxyContext ctx, String peer) {
         this.ctx = ctx;
-        this.socket = socket;
-        this.peer = String.valueOf(socket.getRemoteSocketAddress());
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+        this.peer = peer;
     }
 
     String peer() {
         return peer;
     }
 
-    OutputStream out() {
-        return out;
+    Expect expect() {
+        return expect;
     }
 
-    Outcome perform() throws IOException, PgError {
-        while (true) {
-            byte[] packet = readStartupPacket();
-            int code = Wire.readInt(packet, 0);
-            switch (code) {
-                case Msg.SSL_REQUEST -> answerSslRequest(packet);
-                case Msg.GSSENC_REQUEST -> {
-                    requireLength(packet, 4, "GSSENCRequest");
-                    writeRaw('N');
+    /** Bytes to send the client before reading from it again. */
+    PgBuffer reply() {
+        return reply;
+    }
+
+    /** The proven user and their settings, once {@link #expect()} is DONE for a login (not a cancel). */
+    Login login(Socket socket, InputStream in, OutputStream out, FrameReader reader) {
+        return new Login(socket, in, out, reader, user, peer, settings);
+    }
+
+    /** The cancel asked for, once {@link #expect()} is DONE; null for a login. */
+    Outcome.CancelRequested cancelRequested() {
+        return cancel;
+    }
+
+    /** True when {@code packet} asks for TLS and this sidecar offers it: only a thread can go on then. */
+    boolean wantsTls(byte[] packet) {
+        return packet.length == 4 && Wire.readInt(packet, 0) == Msg.SSL_REQUEST && ctx.tls() != null && !tlsDone;
+    }
+
+    /**
+     * A whole startup-phase packet, its length word taken off.
+     * @param sentAhead the client sent more after it (not allowed after an SSLRequest answered 'S')
+     */
+    void onStartupPacket(byte[] packet, boolean sentAhead) throws ProtocolViolation, PgError {
+        if (packet.length < 4) throw new ProtocolViolation("invalid startup packet length " + (packet.length + 4));
+        int code = Wire.readInt(packet, 0);
+        switch (code) {
+            case Msg.SSL_REQUEST -> {
+                requireLength(packet, 4, "SSLRequest");
+                if (tlsDone) throw new ProtocolViolation("SSLRequest after TLS was already set up");
+                if (ctx.tls() == null) {
+                    reply.putByte('N');
+                    return;
                 }
-                case Msg.CANCEL_REQUEST -> {
-                    requireLength(packet, 12, "CancelRequest");
-                    return new Outcome.CancelRequested(Wire.readInt(packet, 4), Wire.readInt(packet, 8));
-                }
-                default -> {
-                    return new Outcome.LoggedIn(startup(code, packet));
+                if (sentAhead) throw new ProtocolViolation("received unencrypted data after SSLRequest");
+                reply.putByte('S');
+                expect = Expect.TLS_HANDSHAKE;
+            }
+            case Msg.GSSENC_REQUEST -> {
+                requireLength(packet, 4, "GSSENCRequest");
+                reply.putByte('N');
+            }
+            case Msg.CANCEL_REQUEST -> {
+                requireLength(packet, 12, "CancelRequest");
+                cancel = new Outcome.CancelRequested(Wire.readInt(packet, 4), Wire.readInt(packet, 8));
+                expect = Expect.DONE;
+            }
+            default -> startup(code, packet);
+        }
+    }
+
+    /** The driver finished the TLS handshake the 'S' promised. */
+    void tlsEstablished() {
+        tlsDone = true;
+        expect = Expect.STARTUP_PACKET;
+    }
+
+    /** The reader's current message, read while {@link #expect()} is PASSWORD_MESSAGE. */
+    void onPasswordMessage(FrameReader reader) throws ProtocolViolation, PgError {
+        if (reader.type() != Msg.PASSWORD) {
+            throw new ProtocolViolation("expected a password message during authentication, got '" + (char) reader.type() + "'");
+        }
+        byte[] body = Arrays.copyOfRange(reader.array(), reader.bodyStart(), reader.bodyStart() + reader.bodyLength());
+        Optional<ClientAuthFailure> failure;
+        if (md5 != null) {
+            failure = md5.verify(body);
+            expect = Expect.DONE;
+        } else if (scram.isAwaitingClientFirst()) {
+            failure = scramFirst(body);
+        } else {
+            failure = scramFinal(body);
+        }
+        if (failure.isPresent()) refuse(failure.get());
+    }
+
+    /**
+     * Drives the exchange on a blocking socket to its end, {@code first} being a startup packet
+     * a loop already read (or null). A refusal is told to the client (over TLS once it is set up)
+     * before it is thrown.
+     */
+    Outcome perform(Socket socket, byte[] first) throws IOException, PgError {
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        FrameReader reader = null;
+        try {
+            if (first != null) onStartupPacket(first, in.available() > 0);
+            while (true) {
+                reply.writeTo(out);
+                switch (expect) {
+                    case STARTUP_PACKET -> {
+                        byte[] packet = readStartupPacket(in);
+                        onStartupPacket(packet, in.available() > 0);
+                    }
+                    case TLS_HANDSHAKE -> {
+                        socket = ctx.tls().upgrade(socket);
+                        in = socket.getInputStream();
+                        out = socket.getOutputStream();
+                        tlsEstablished();
+                    }
+                    case PASSWORD_MESSAGE -> {
+                        if (reader == null) reader = new FrameReader(in, 512, MAX_STARTUP_PACKET);
+                        if (!reader.next()) throw new EOFException("client left during authentication");
+                        onPasswordMessage(reader);
+                    }
+                    case DONE -> {
+                        Outcome.CancelRequested c = cancelRequested();
+                        if (c != null) return c;
+                        if (reader == null) reader = new FrameReader(in, 512, MAX_STARTUP_PACKET);
+                        reader.setMaxMessageBytes(ctx.config().limits().maxMessageBytes());
+                        return new Outcome.LoggedIn(login(socket, in, out, reader));
+                    }
                 }
             }
+        } catch (ProtocolViolation e) {
+            ctx.metrics().protocolViolation();
+            throw tell(out, PgError.fatal(SqlState.PROTOCOL_VIOLATION, "poolkeeper: " + e.getMessage()));
+        } catch (PgError e) {
+            throw tell(out, e);
         }
     }
 
-    private byte[] readStartupPacket() throws IOException {
+    private static PgError tell(OutputStream out, PgError error) {
+        try {
+            PgBuffer b = new PgBuffer(256);
+            Messages.errorResponse(b, error);
+            b.writeTo(out);
+        } catch (IOException ignored) {
+            // the client left before hearing why
+        }
+        return error;
+    }
+
+    private static byte[] readStartupPacket(InputStream in) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int length = data.readInt();
-        if (length < 8 || length > MAX_STARTUP_PACKET) {
-            throw new ProtocolViolation("invalid startup packet length " + length);
-        }
+        checkStartupLength(length);
         byte[] packet = new byte[length - 4];
         data.readFully(packet);
         return packet;
+    }
+
+    /** The length word of a startup packet, checked before anything is allocated for it. */
+    static void checkStartupLength(int length) throws ProtocolViolation {
+        if (length < 8 || length > MAX_STARTUP_PACKET) {
+            throw new ProtocolViolation("invalid startup packet length " + length);
+        }
     }
 
     private static void requireLength(byte[] packet, int length, String what) throws ProtocolViolation {
         if (packet.length != length) throw new ProtocolViolation(what + " has the wrong length");
     }
 
-    private void answerSslRequest(byte[] packet) throws IOException {
-        requireLength(packet, 4, "SSLRequest");
-        if (tlsDone) throw new ProtocolViolation("SSLRequest after TLS was already set up");
-        if (ctx.tls() == null) {
-            writeRaw('N');
-            return;
-        }
-        if (in.available() > 0) {
-            throw new ProtocolViolation("received unencrypted data after SSLRequest");
-        }
-        writeRaw('S');
-        var tlsSocket = ctx.tls().upgrade(socket);
-        socket = tlsSocket;
-        in = tlsSocket.getInputStream();
-        out = tlsSocket.getOutputStream();
-        tlsDone = true;
-    }
-
-    private void writeRaw(char c) throws IOException {
-        out.write(c);
-        out.flush();
-    }
-
-    private Login startup(int code, byte[] packet) throws IOException, PgError {
+    private void startup(int code, byte[] packet) throws ProtocolViolation, PgError {
         int major = code >>> 16;
         int minor = code & 0xffff;
         if (major != 3) {
@@ -151,16 +254,14 @@ final class ClientLogin {
         List<String> unsupported = new ArrayList<>();
         params.keySet().removeIf(name -> name.startsWith("_pq_.") && unsupported.add(name));
         if (minor > 0 || !unsupported.isEmpty()) {
-            PgBuffer b = new PgBuffer();
-            Messages.negotiateProtocolVersion(b, NEWEST_MINOR_VERSION, unsupported);
-            b.writeTo(out);
+            Messages.negotiateProtocolVersion(reply, NEWEST_MINOR_VERSION, unsupported);
         }
-        String user = params.remove("user");
-        if (user == null || user.isEmpty()) {
+        String name = params.remove("user");
+        if (name == null || name.isEmpty()) {
             throw PgError.fatal(SqlState.INVALID_AUTHORIZATION, "no PostgreSQL user name specified in startup packet");
         }
         String database = params.remove("database");
-        if (database == null || database.isEmpty()) database = user;
+        if (database == null || database.isEmpty()) database = name;
         String replication = params.remove("replication");
         if (replication != null && !List.of("false", "off", "no", "0").contains(replication.toLowerCase(Locale.ROOT))) {
             throw PgError.fatal(SqlState.FEATURE_NOT_SUPPORTED, "replication connections are not supported through poolkeeper")
@@ -170,11 +271,9 @@ final class ClientLogin {
             throw PgError.fatal(SqlState.INVALID_CATALOG_NAME, "database \"" + database + "\" does not exist")
                     .withHint("this pool serves database \"" + ctx.config().database() + "\"");
         }
-        Map<String, String> settings = sessionSettings(params);
-        FrameReader reader = new FrameReader(in, 512, MAX_STARTUP_PACKET);
-        authenticate(user, reader);
-        reader.setMaxMessageBytes(ctx.config().limits().maxMessageBytes());
-        return new Login(socket, in, out, reader, user, peer, settings);
+        this.settings = sessionSettings(params);
+        this.user = name;
+        authenticate();
     }
 
     private static Map<String, String> startupParameters(byte[] packet) throws ProtocolViolation {
@@ -199,60 +298,52 @@ final class ClientLogin {
         return settings;
     }
 
-    private void authenticate(String user, FrameReader reader) throws IOException, PgError {
+    private void authenticate() {
         AuthMethod configured = ctx.config().auth().method();
-        if (configured == AuthMethod.TRUST) return;
+        if (configured == AuthMethod.TRUST) {
+            expect = Expect.DONE;
+            return;
+        }
         Optional<UserSecret> secret = ctx.users().find(user);
-        Optional<ClientAuthFailure> failure = switch (AuthMethodChoice.forUser(configured, secret)) {
-            case MD5 -> md5(user, secret, reader);
-            case SCRAM_SHA_256 -> scram(user, secret, reader);
-            case TRUST -> Optional.empty();
-        };
-        if (failure.isPresent()) {
-            log.info("client {}: {}", peer, failure.get().logMessage());
-            ctx.metrics().authFailed();
-            throw PgError.fatal(failure.get().sqlState(), failure.get().clientMessage());
+        switch (AuthMethodChoice.forUser(configured, secret)) {
+            case MD5 -> {
+                md5 = Md5Challenge.start(user, secret, ctx.random());
+                Messages.authenticationMd5(reply, md5.salt());
+                expect = Expect.PASSWORD_MESSAGE;
+            }
+            case SCRAM_SHA_256 -> {
+                scram = ScramServerExchange.start(user, secret, ctx.random());
+                Messages.authenticationSasl(reply, "SCRAM-SHA-256");
+                expect = Expect.PASSWORD_MESSAGE;
+            }
+            case TRUST -> expect = Expect.DONE;
         }
     }
 
-    private Optional<ClientAuthFailure> md5(String user, Optional<UserSecret> secret, FrameReader reader) throws IOException {
-        Md5Challenge challenge = Md5Challenge.start(user, secret, ctx.random());
-        PgBuffer b = new PgBuffer();
-        Messages.authenticationMd5(b, challenge.salt());
-        b.writeTo(out);
-        return challenge.verify(passwordMessage(reader));
-    }
-
-    private Optional<ClientAuthFailure> scram(String user, Optional<UserSecret> secret, FrameReader reader) throws IOException {
-        ScramServerExchange exchange = ScramServerExchange.start(user, secret, ctx.random());
-        PgBuffer b = new PgBuffer();
-        Messages.authenticationSasl(b, "SCRAM-SHA-256");
-        b.writeTo(out);
-
-        byte[] initial = passwordMessage(reader);
+    private Optional<ClientAuthFailure> scramFirst(byte[] initial) throws ProtocolViolation {
         int mechEnd = Wire.cstringEnd(initial, 0, initial.length);
         String mechanism = Wire.cstring(initial, 0, mechEnd);
         if (initial.length < mechEnd + 5) throw new ProtocolViolation("SASLInitialResponse too short");
         int dataLength = Wire.readInt(initial, mechEnd + 1);
         byte[] clientFirst = dataLength < 0 ? new byte[0] : Arrays.copyOfRange(initial, mechEnd + 5, Math.min(initial.length, mechEnd + 5 + dataLength));
-        ScramServerExchange.Step step = exchange.handleClientFirst(mechanism, clientFirst);
+        ScramServerExchange.Step step = scram.handleClientFirst(mechanism, clientFirst);
         if (step instanceof ScramServerExchange.Step.Rejected r) return Optional.of(r.failure());
-        Messages.authenticationSaslContinue(b, ((ScramServerExchange.Step.Challenge) step).serverFirstMessage());
-        b.writeTo(out);
-
-        step = exchange.handleClientFinal(passwordMessage(reader));
-        if (step instanceof ScramServerExchange.Step.Rejected r) return Optional.of(r.failure());
-        if (!(step instanceof ScramServerExchange.Step.Accepted accepted)) throw new IllegalStateException("SCRAM ended on " + step);
-        Messages.authenticationSaslFinal(b, accepted.serverFinalMessage());
-        b.writeTo(out);
+        Messages.authenticationSaslContinue(reply, ((ScramServerExchange.Step.Challenge) step).serverFirstMessage());
         return Optional.empty();
     }
 
-    private static byte[] passwordMessage(FrameReader reader) throws IOException {
-        if (!reader.next()) throw new EOFException("client left during authentication");
-        if (reader.type() != Msg.PASSWORD) {
-            throw new ProtocolViolation("expected a password message during authentication, got '" + (char) reader.type() + "'");
-        }
-        return Arrays.copyOfRange(reader.array(), reader.bodyStart(), reader.bodyStart() + reader.bodyLength());
+    private Optional<ClientAuthFailure> scramFinal(byte[] clientFinal) {
+        ScramServerExchange.Step step = scram.handleClientFinal(clientFinal);
+        if (step instanceof ScramServerExchange.Step.Rejected r) return Optional.of(r.failure());
+        if (!(step instanceof ScramServerExchange.Step.Accepted accepted)) throw new IllegalStateException("SCRAM ended on " + step);
+        Messages.authenticationSaslFinal(reply, accepted.serverFinalMessage());
+        expect = Expect.DONE;
+        return Optional.empty();
+    }
+
+    private void refuse(ClientAuthFailure failure) throws PgError {
+        log.info("client {}: {}", peer, failure.logMessage());
+        ctx.metrics().authFailed();
+        throw PgError.fatal(failure.sqlState(), failure.clientMessage());
     }
 }

@@ -163,6 +163,11 @@ final class ClientSession {
         runOnThread();
     }
 
+    /** The same for a client that logged in on the loop: called there, with its channel in the loop's selector. */
+    void serveOnLoop() {
+        attachToLoop();
+    }
+
     /** Runs the session's steps here, blocking, until it ends or the event loop can take it. */
     private void runOnThread() {
         if (step() != Wait.LOOP) {
@@ -347,6 +352,8 @@ final class ClientSession {
      */
     private Wait advance() throws IOException, PgError {
         if (!greeted) {
+            // The first client ever asks the server for its parameters, a blocking borrow.
+            if (onLoop && !ctx.parametersKnown()) return Wait.THREAD;
             greeted = true;
             greet();
         }

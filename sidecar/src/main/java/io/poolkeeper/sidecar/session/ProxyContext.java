@@ -212,6 +212,11 @@ final class ProxyContext {
      * The ParameterStatus values a client is greeted with: the primary's, with the client's own
      * startup settings in place of the server's for the names it gave.
      */
+    /** True when {@link #parametersFor} can answer without asking a server. */
+    boolean parametersKnown() {
+        return routes.reportedParametersKnown();
+    }
+
     Map<String, String> parametersFor(Map<String, String> clientSettings) throws PgError {
         Map<String, String> reported = routes.reportedParameters();
         Map<String, String> out = new LinkedHashMap<>();
