@@ -110,6 +110,44 @@ class PoolOfFiveIT {
         }
     }
 
+    /**
+     * Every connection retires after one transaction, so at almost every borrow the pool is under
+     * its size with nothing idle: the sessions wait on their event loop while one courier thread
+     * borrows inside HikariCP for them (HikariCP opens a connection only for a thread waiting in
+     * it). None may be stranded there: each statement is answered within the acquire timeout, and
+     * the pool never holds more than its size.
+     */
+    @Test
+    void whenEveryConnectionRetiresAfterOneTransactionThenClientsWaitingOnTheLoopAreAllServed() throws Exception {
+        int clients = 8;
+        int statements = 25;
+        try (RunningSidecar proxy = RunningSidecar.start(server, RunningSidecar.ownServerLogin(server, POOL_ROLE)
+                + "pool: {maxSize: 2, minIdle: 0, maxUsesPerConnection: 1, acquireTimeout: 10s}\n")) {
+            List<Connection> conns = new ArrayList<>();
+            for (int i = 0; i < clients; i++) conns.add(proxy.connect());
+            BackendSampler sampler = new BackendSampler(server.connect("app"), c -> Integer.parseInt(one(c, "select count(*) " + POOL_CONNECTIONS)));
+            double retiredBefore = proxy.retired("max_uses");
+            int peak;
+            try {
+                List<CompletableFuture<String>> work = conns.stream().map(c -> run(() -> {
+                    for (int i = 0; i < statements; i++) {
+                        if (!one(c, "select " + i).equals(String.valueOf(i))) throw new SQLException("wrong answer", "XX000");
+                    }
+                })).toList();
+                for (CompletableFuture<String> w : work) assertThat(w.get(60, TimeUnit.SECONDS)).as("a client's %d statements", statements).isEqualTo("ok");
+                peak = sampler.peak();
+            } finally {
+                sampler.close();
+                for (Connection c : conns) c.close();
+            }
+            double retired = proxy.retired("max_uses") - retiredBefore;
+            System.out.printf("retire after each use: %d statements answered, %.0f connections retired, peak %d server connections%n",
+                    clients * statements, retired, peak);
+            assertThat(retired).as("connections retired after their one use").isGreaterThanOrEqualTo(clients * statements);
+            assertThat(peak).as("most server connections of the sidecar at once").isLessThanOrEqualTo(2);
+        }
+    }
+
     /** Once every client has left: at most five connections, all idle, the pool's meters at zero, and a newcomer served at once. */
     private static void assertNothingLeftBusy(RunningSidecar proxy, Connection observer) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

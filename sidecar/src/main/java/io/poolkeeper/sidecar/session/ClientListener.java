@@ -12,7 +12,6 @@ import io.poolkeeper.sidecar.tls.ServerTls;
 import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
-import io.poolkeeper.sidecar.protocol.ProtocolViolation;
 import io.poolkeeper.sidecar.protocol.SqlState;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -180,7 +179,6 @@ public final class ClientListener implements AutoCloseable {
             startSession(socket, login, loop).serveOnLoop();
         } catch (IOException e) {
             log.debug("client {} left during login: {}", login.peer(), e.toString());
-            closeQuietly(socket);
             loginEnded(socket);
         }
     }
@@ -217,10 +215,7 @@ public final class ClientListener implements AutoCloseable {
         } catch (IOException e) {
             log.debug("client {} left during login: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
-            if (!sessionStarted) {
-                closeQuietly(socket);
-                loginEnded(socket);
-            }
+            if (!sessionStarted) loginEnded(socket);
         }
     }
 

@@ -142,7 +142,7 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The loops of one sidecar, one per processor by default; sessions are spread over them in turn. */
+    /** The loops of one sidecar ({@code limits.eventLoops}); sessions are spread over them in turn. */
     static final class Group implements AutoCloseable {
         private final List<EventLoop> loops = new ArrayList<>();
         private final AtomicInteger next = new AtomicInteger();
