@@ -13,12 +13,15 @@ import io.poolkeeper.sidecar.protocol.Messages;
 import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.SqlState;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -57,10 +60,15 @@ public final class ClientListener implements AutoCloseable {
     private final SessionRegistry registry;
     private final boolean readOnly;
     private final ServerSocketChannel serverSocket;
+    /** The acceptor waits here rather than in accept(), so that a stop can wake it and still take the backlog in. */
+    private final Selector acceptSelector;
+    private volatile boolean stopping;
     private final EventLoop.Group loops;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clients = new AtomicInteger();
+    /** Clients accepted whose login has not ended yet: a drain waits for them as for sessions (they are not in the registry). */
+    private final AtomicInteger logins = new AtomicInteger();
 
     /**
      * Starts accepting clients on {@code config.listen} and, when configured, on
@@ -87,12 +95,18 @@ public final class ClientListener implements AutoCloseable {
         return new Clients(ctx, registry, listeners, loops);
     }
 
-    /** Stops accepting new clients; those connected stay. */
+    /**
+     * Stops accepting new clients; those connected stay, and so do those the kernel had already
+     * connected and not yet handed over: they are taken in (and told 57P01 once logged in) rather
+     * than reset with the listening socket.
+     */
     void stopAccepting() {
+        stopping = true;
+        acceptSelector.wakeup();
         try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // already closed
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -110,6 +124,9 @@ public final class ClientListener implements AutoCloseable {
             serverSocket.close();
             throw new IOException("listen: cannot listen on " + address + ": " + e.getMessage(), e);
         }
+        this.acceptSelector = Selector.open();
+        serverSocket.configureBlocking(false);
+        serverSocket.register(acceptSelector, SelectionKey.OP_ACCEPT);
         this.acceptor = Thread.ofPlatform().daemon().name("poolkeeper-accept").start(this::acceptLoop);
     }
 
@@ -118,17 +135,38 @@ public final class ClientListener implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (serverSocket.isOpen()) {
-            try {
-                admit(serverSocket.accept());
-            } catch (IOException e) {
-                if (serverSocket.isOpen()) log.warn("accept failed: {}", e.getMessage());
+        try {
+            while (!stopping) {
+                acceptSelector.select();
+                acceptSelector.selectedKeys().clear();
+                acceptPending();
             }
+            acceptPending();
+        } catch (IOException e) {
+            log.warn("accepting clients stopped: {}", e.getMessage());
+        } finally {
+            closeQuietly(serverSocket);
+            closeQuietly(acceptSelector);
+        }
+    }
+
+    private void acceptPending() {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = serverSocket.accept();
+            } catch (IOException e) {
+                log.warn("accept failed: {}", e.getMessage());
+                return;
+            }
+            if (channel == null) return;
+            admit(channel);
         }
     }
 
     private void admit(SocketChannel channel) {
         Socket socket = channel.socket();
+        logins.incrementAndGet();
         open.add(socket);
         ctx.metrics().clientConnected();
         try {
@@ -219,7 +257,13 @@ public final class ClientListener implements AutoCloseable {
         }
     }
 
+    /** Logins accepted and not yet ended (in a session, refused, or gone). */
+    int loginsInProgress() {
+        return logins.get();
+    }
+
     private void loginEnded(Socket socket) {
+        logins.decrementAndGet();
         closeQuietly(socket);
         clients.decrementAndGet();
         open.remove(socket);
@@ -251,12 +295,13 @@ public final class ClientListener implements AutoCloseable {
                     clients.decrementAndGet();
                 });
         registry.add(session);
+        logins.decrementAndGet();
         return session;
     }
 
-    private static void closeQuietly(Socket socket) {
+    private static void closeQuietly(Closeable c) {
         try {
-            socket.close();
+            c.close();
         } catch (IOException ignored) {
             // closed already
         }
@@ -302,11 +347,7 @@ public final class ClientListener implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            serverSocket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        stopAccepting();
         for (Socket s : open) {
             try {
                 s.close();
@@ -314,11 +355,5 @@ public final class ClientListener implements AutoCloseable {
                 // the session thread notices and ends
             }
         }
-        try {
-            acceptor.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
-
 }

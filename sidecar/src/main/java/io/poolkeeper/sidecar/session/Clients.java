@@ -40,8 +40,8 @@ public final class Clients implements AutoCloseable {
 
     /**
      * SIGTERM: stops accepting, tells idle clients the server is shutting down (57P01, as
-     * PostgreSQL does), lets transactions in progress finish, and after {@code grace} closes
-     * whatever is left.
+     * PostgreSQL does), and clients still logging in as soon as they have; lets transactions in
+     * progress finish, and after {@code grace} closes whatever is left.
      */
     public void drain(Duration grace) {
         for (ClientListener l : listeners) l.stopAccepting();
@@ -49,7 +49,7 @@ public final class Clients implements AutoCloseable {
         long deadline = System.nanoTime() + grace.toNanos();
         registry.requestDrain();
         try {
-            while (registry.size() > 0 && System.nanoTime() < deadline) {
+            while ((registry.size() > 0 || loginsInProgress() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
                 registry.requestDrain();
             }
@@ -57,6 +57,13 @@ public final class Clients implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (registry.size() > 0) log.warn("shutdown grace of {} ms over: closing {} client(s) still in a transaction", grace.toMillis(), registry.size());
+    }
+
+    /** A client accepted just before the listener closed is still logging in: it is told 57P01 once it has. */
+    private int loginsInProgress() {
+        int n = 0;
+        for (ClientListener l : listeners) n += l.loginsInProgress();
+        return n;
     }
 
     @Override
