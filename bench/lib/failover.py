@@ -10,9 +10,10 @@ failover by itself. Prints one CSV row:
 
   outage_ms,follow_ms,writes_ok,writes_failed,first_error
 
-"Resumed" is the first acknowledged write that was sent after the kill (an answer to one sent
-before may still arrive from the dying primary's socket buffer). outage_ms: from the kill to
-then; follow_ms: from the moment the replica was seen promoted to then; first_error: the SQLSTATE
+"Resumed" is the first write acknowledged by the promoted replica (each INSERT returns the port
+of the server that ran it): the dying primary may still acknowledge a write sent in the
+milliseconds the kill takes, and counting that one made "follow" negative. outage_ms: from the
+kill to then; follow_ms: from the moment the replica was seen promoted to then; first_error: the SQLSTATE
 (or error class) of the first write that failed after the kill.
 Exits 1, printing why, when no write succeeds within --give-up seconds of the promotion.
 """
@@ -32,7 +33,7 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.dsn = dsn
         self.stop = threading.Event()
-        self.acknowledged = []  # (sent, acknowledged): monotonic times of each write the server acknowledged
+        self.acknowledged = []  # (sent, acknowledged, server port): each write a server acknowledged, monotonic times
         self.failed = []  # (monotonic time, SQLSTATE or error class)
 
     def run(self):
@@ -42,8 +43,8 @@ class Writer(threading.Thread):
                 if conn is None:
                     conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=2)
                 sent = time.monotonic()
-                conn.execute("insert into failover_probe (at) values (now())")
-                self.acknowledged.append((sent, time.monotonic()))
+                port = conn.execute("insert into failover_probe (at) values (now()) returning inet_server_port()").fetchone()[0]
+                self.acknowledged.append((sent, time.monotonic(), port))
             except psycopg.Error as e:
                 self.failed.append((time.monotonic(), e.sqlstate or type(e).__name__))
                 if conn is not None:
@@ -54,8 +55,8 @@ class Writer(threading.Thread):
         if conn is not None:
             conn.close()
 
-    def first_ack_of_write_sent_after(self, t):
-        return next((acked for sent, acked in self.acknowledged if sent > t), None)
+    def first_ack_from(self, port):
+        return next((acked for sent, acked, server in self.acknowledged if server == port), None)
 
 
 def children(pid):
@@ -110,6 +111,7 @@ def main():
 
     # Opened before the kill: connecting afterwards would see the promotion late by its own set-up.
     replica = psycopg.connect(args.replica_dsn, autocommit=True)
+    replica_port = int(replica.execute("select inet_server_port()").fetchone()[0])
     killed = time.monotonic()
     kill_server(args.primary_pid)
     subprocess.run(promote, check=True, stdout=subprocess.DEVNULL)
@@ -118,11 +120,11 @@ def main():
     if args.after_promote:
         subprocess.run(args.after_promote, shell=True, check=True)
 
-    while writer.first_ack_of_write_sent_after(killed) is None and time.monotonic() < promoted + args.give_up:
+    while writer.first_ack_from(replica_port) is None and time.monotonic() < promoted + args.give_up:
         time.sleep(0.01)
     writer.stop.set()
     writer.join(timeout=10)
-    resumed = writer.first_ack_of_write_sent_after(killed)
+    resumed = writer.first_ack_from(replica_port)
     if resumed is None:
         sys.exit(f"no write succeeded within {args.give_up:.0f} s of the promotion; "
                  f"last error: {writer.failed[-1][1] if writer.failed else 'none'}")
