@@ -9,13 +9,10 @@ import io.poolkeeper.sidecar.admin.ProxyMetrics;
 import io.poolkeeper.sidecar.auth.UserList;
 import io.poolkeeper.sidecar.route.Routes;
 import io.poolkeeper.sidecar.tls.ServerTls;
-import io.poolkeeper.sidecar.protocol.Messages;
-import io.poolkeeper.sidecar.protocol.PgBuffer;
 import io.poolkeeper.sidecar.protocol.PgError;
 import io.poolkeeper.sidecar.protocol.SqlState;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.Socket;
@@ -172,7 +169,7 @@ public final class ClientListener implements AutoCloseable {
         try {
             if (clients.incrementAndGet() > ctx.config().limits().maxClientConnections()) {
                 // A fresh socket's buffer takes the short refusal without blocking the acceptor.
-                refuse(socket.getOutputStream(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")
+                ClientLogin.tell(socket.getOutputStream(), PgError.fatal(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")
                         .withHint("limits.maxClientConnections is " + ctx.config().limits().maxClientConnections()));
                 loginEnded(socket);
                 return;
@@ -333,17 +330,6 @@ public final class ClientListener implements AutoCloseable {
             return !expired;
         }
     }
-
-    private static void refuse(OutputStream out, PgError error) {
-        try {
-            PgBuffer b = new PgBuffer();
-            Messages.errorResponse(b, error);
-            b.writeTo(out);
-        } catch (IOException ignored) {
-            // the client left before hearing why
-        }
-    }
-
 
     @Override
     public void close() {

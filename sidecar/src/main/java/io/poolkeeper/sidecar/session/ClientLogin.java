@@ -95,9 +95,19 @@ final class ClientLogin {
         return reply;
     }
 
-    /** The proven user and their settings, once {@link #expect()} is DONE for a login (not a cancel). */
-    Login login(Socket socket, InputStream in, OutputStream out, FrameReader reader) {
+    /**
+     * The proven user and their settings, once {@link #expect()} is DONE for a login (not a cancel),
+     * with the reader that read the password messages (null if none was needed), its cap raised.
+     */
+    Login login(Socket socket, InputStream in, OutputStream out, FrameReader readerSoFar) {
+        FrameReader reader = readerSoFar != null ? readerSoFar : loginReader(in);
+        reader.setMaxMessageBytes(ctx.config().limits().maxMessageBytes());
         return new Login(socket, in, out, reader, user, peer, settings);
+    }
+
+    /** A reader for the messages of the login, kept small until it is over. */
+    static FrameReader loginReader(InputStream in) {
+        return new FrameReader(in, 512, MAX_STARTUP_PACKET);
     }
 
     /** The cancel asked for, once {@link #expect()} is DONE; null for a login. */
@@ -191,15 +201,13 @@ final class ClientLogin {
                         tlsEstablished();
                     }
                     case PASSWORD_MESSAGE -> {
-                        if (reader == null) reader = new FrameReader(in, 512, MAX_STARTUP_PACKET);
+                        if (reader == null) reader = loginReader(in);
                         if (!reader.next()) throw new EOFException("client left during authentication");
                         onPasswordMessage(reader);
                     }
                     case DONE -> {
                         Outcome.CancelRequested c = cancelRequested();
                         if (c != null) return c;
-                        if (reader == null) reader = new FrameReader(in, 512, MAX_STARTUP_PACKET);
-                        reader.setMaxMessageBytes(ctx.config().limits().maxMessageBytes());
                         return new Outcome.LoggedIn(login(socket, in, out, reader));
                     }
                 }
@@ -212,7 +220,8 @@ final class ClientLogin {
         }
     }
 
-    private static PgError tell(OutputStream out, PgError error) {
+    /** Sends {@code error} to a client on a blocking stream, if it is still there; returns it for throwing. */
+    static PgError tell(OutputStream out, PgError error) {
         try {
             PgBuffer b = new PgBuffer(256);
             Messages.errorResponse(b, error);

@@ -98,7 +98,7 @@ final class LoopLogin implements EventLoop.Deadline {
                         exchange.onStartupPacket(p, false);
                     }
                     case PASSWORD_MESSAGE -> {
-                        if (reader == null) reader = newReader();
+                        if (reader == null) reader = ClientLogin.loginReader(channel.socket().getInputStream());
                         if (!reader.nextBuffered()) {
                             int n = reader.fill(channel);
                             if (n < 0) throw new EOFException("client left during authentication");
@@ -145,9 +145,6 @@ final class LoopLogin implements EventLoop.Deadline {
         return whole;
     }
 
-    private FrameReader newReader() throws IOException {
-        return new FrameReader(channel.socket().getInputStream(), 512, ClientLogin.MAX_STARTUP_PACKET);
-    }
 
     private void finish() throws IOException {
         over = true;
@@ -157,8 +154,6 @@ final class LoopLogin implements EventLoop.Deadline {
             owner.cancelRequested(cancel);
             return;
         }
-        if (reader == null) reader = newReader();
-        reader.setMaxMessageBytes(ctx.config().limits().maxMessageBytes());
         Socket socket = channel.socket();
         owner.loggedIn(exchange.login(socket, socket.getInputStream(), socket.getOutputStream(), reader), loop);
     }
