@@ -112,6 +112,11 @@ public final class ServerConnection {
         return maxUses > 0 && uses >= maxUses;
     }
 
+    /** True when the next use would be the connection's last ({@code maxUses} 0: no limit). */
+    public boolean nextUseIsLast(int maxUses) {
+        return maxUses > 0 && uses + 1 >= maxUses;
+    }
+
     /** Asks the server to cancel what this connection is running (pgjdbc's own cancel request). */
     public void cancel() throws SQLException {
         pg.cancelQuery();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.TreeMap;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerPool.class);
+    private static final long KEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final Endpoint endpoint;
@@ -52,6 +54,10 @@ public final class ServerPool implements AutoCloseable {
     private final AtomicBoolean courierRunning = new AtomicBoolean();
     /** True while the courier waits inside HikariCP: connections given back meanwhile still go to loop waiters first. */
     private volatile boolean courierBorrowing;
+    /** Raised each time the pool evicts (the server went away or was fenced): connections kept by event loops go back. */
+    private final AtomicInteger evictions = new AtomicInteger();
+    /** Connections event loops keep between transactions: lent as HikariCP sees them, idle as the proxy does. */
+    private final AtomicInteger kept = new AtomicInteger();
 
     /** A session on an event loop waiting for a connection of this pool. */
     public interface Waiter {
@@ -162,7 +168,7 @@ public final class ServerPool implements AutoCloseable {
         try {
             if (retiring) return null;
             Connection c = ((HikariPool) stats).getConnection(0);
-            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection(), System.nanoTime(), evictions.get());
             lent.add(lease);
             return lease;
         } catch (SQLException e) {
@@ -254,7 +260,7 @@ public final class ServerPool implements AutoCloseable {
         long start = System.nanoTime();
         try {
             Connection c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(Math.max(250, timeoutMillis));
-            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection());
+            Lease lease = new Lease(this, c, c.unwrap(ServerLink.class).serverConnection(), System.nanoTime(), evictions.get());
             lent.add(lease);
             return lease;
         } catch (SQLTransientConnectionException e) {
@@ -303,17 +309,54 @@ public final class ServerPool implements AutoCloseable {
      * @return true when it was retired for having served {@code maxUsesPerConnection} transactions
      */
     boolean giveBack(Lease lease, boolean discard) {
-        lent.remove(lease);
         boolean usedUp = lease.server().countUse(maxUses);
-        if (!discard && !usedUp && handToLoopWaiter(lease)) return false;
-        if (discard || usedUp) {
-            if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
+        if (usedUp && !discard) log.debug("retiring {} after {} uses", lease.server().describe(), maxUses);
+        putBack(lease, discard || usedUp);
+        return usedUp && !discard;
+    }
+
+    /**
+     * Lets an event loop keep a connection at a transaction's end for a next one on the same loop,
+     * which then costs no HikariCP borrow and return (docs/performance.md). Counts the use and
+     * returns true; or returns false, having done nothing, when the connection must go back now:
+     * someone else waits for one, the pool evicted, the next use would be its last, or HikariCP
+     * lent it over {@link #KEEP_NANOS} ago (so its maxLifetime and eviction still reach it soon).
+     */
+    boolean keep(Lease lease) {
+        if (!mayStillKeep(lease) || System.nanoTime() - lease.lentAtNanos() > KEEP_NANOS || lease.server().nextUseIsLast(maxUses)) {
+            return false;
+        }
+        lease.server().countUse(maxUses);
+        kept.incrementAndGet();
+        return true;
+    }
+
+    /** True while a kept connection may stay kept: nobody else waits for one of this pool, and it did not evict since. */
+    boolean mayStillKeep(Lease lease) {
+        return !retiring && lease.evictionsAtLending() == evictions.get() && loopWaiters.isEmpty() && !threadsWaiting();
+    }
+
+    void unkept() {
+        kept.decrementAndGet();
+    }
+
+    void giveBackKept(Lease lease, boolean discard) {
+        putBack(lease, discard);
+    }
+
+    private boolean threadsWaiting() {
+        HikariPoolMXBean stats = hikari.getHikariPoolMXBean();
+        return stats != null && stats.getThreadsAwaitingConnection() > 0;
+    }
+
+    private void putBack(Lease lease, boolean evict) {
+        lent.remove(lease);
+        if (evict) {
             hikari.evictConnection(lease.connection());
             tendLoopWaiters();
-            return usedUp && !discard;
+        } else if (!handToLoopWaiter(lease)) {
+            returnToHikari(lease);
         }
-        returnToHikari(lease);
-        return false;
     }
 
     private void returnToHikari(Lease lease) {
@@ -335,7 +378,7 @@ public final class ServerPool implements AutoCloseable {
         if (stats == null || stats.getThreadsAwaitingConnection() > (courierBorrowing ? 1 : 0)) return false;
         Waiter w;
         while ((w = loopWaiters.poll()) != null) {
-            Lease next = new Lease(this, lease.connection(), lease.server());
+            Lease next = new Lease(this, lease.connection(), lease.server(), lease.lentAtNanos(), lease.evictionsAtLending());
             lent.add(next);
             if (w.hand(next)) return true;
             lent.remove(next);
@@ -345,6 +388,7 @@ public final class ServerPool implements AutoCloseable {
 
     /** Closes idle connections now and in-use ones when returned: the server went away. */
     public void evictIdle() {
+        evictions.incrementAndGet();
         HikariPoolMXBean b = hikari.getHikariPoolMXBean();
         if (b != null) b.softEvictConnections();
     }
@@ -396,10 +440,13 @@ public final class ServerPool implements AutoCloseable {
         return retiring && acquiring.get() == 0 && lent.isEmpty();
     }
 
+    /** The pool's counts, with the connections event loops keep between transactions counted idle, not active. */
     public PoolStats stats() {
         HikariPoolMXBean b = hikari.getHikariPoolMXBean();
         if (b == null) return new PoolStats(0, 0, 0, 0);
-        return new PoolStats(b.getTotalConnections(), b.getActiveConnections(), b.getIdleConnections(), b.getThreadsAwaitingConnection());
+        int keptNow = Math.min(kept.get(), b.getActiveConnections());
+        return new PoolStats(b.getTotalConnections(), b.getActiveConnections() - keptNow, b.getIdleConnections() + keptNow,
+                b.getThreadsAwaitingConnection() + loopWaiters.size());
     }
 
     public int maxSize() {

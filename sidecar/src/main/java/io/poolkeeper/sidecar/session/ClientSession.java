@@ -136,6 +136,9 @@ final class ClientSession {
     private boolean clientAnswerDue;
     /** The client's key fired while the session waited on something else: it sent ahead, or hung up. */
     private boolean clientSpoke;
+    /** The same for the leased connection's key while the session waited on the client: the server spoke unasked, or hung up. */
+    private boolean serverSpoke;
+    private final EventLoop.Handler serverReady = this::onServerReady;
     private Wait waitingFor;
 
     ClientSession(ProxyContext ctx, ClientLogin.Login login, int processId, int secretKey, boolean readOnlyListener,
@@ -207,6 +210,11 @@ final class ClientSession {
         onReady();
     }
 
+    private void onServerReady() {
+        serverSpoke = waitingFor != Wait.SERVER && waitingFor != Wait.SERVER_WRITE;
+        onReady();
+    }
+
     /** On the loop: runs the steps that need no waiting, then tells the selector what the session waits for. */
     private void onReady() {
         if (!onLoop) return;
@@ -214,7 +222,7 @@ final class ClientSession {
         waitingFor = w;
         int quietClient = quietClientInterest();
         switch (w) {
-            case CLIENT -> interest(SelectionKey.OP_READ, 0);
+            case CLIENT -> interest(SelectionKey.OP_READ, quietServerInterest());
             case CLIENT_WRITE -> interest(SelectionKey.OP_WRITE, 0);
             case SERVER -> interest(quietClient, SelectionKey.OP_READ);
             case SERVER_WRITE -> interest(quietClient, SelectionKey.OP_WRITE);
@@ -254,6 +262,18 @@ final class ClientSession {
         return spoke || current != SelectionKey.OP_READ ? 0 : SelectionKey.OP_READ;
     }
 
+    /**
+     * What the leased connection's key asks for while the session waits on its client, inside a
+     * transaction: the same as {@link #quietClientInterest()} from the other side. It stays on read,
+     * so a transaction of many statements does not touch the selector at each one.
+     */
+    private int quietServerInterest() {
+        boolean spoke = serverSpoke;
+        serverSpoke = false;
+        if (serverKey == null || !serverKey.isValid()) return 0;
+        return spoke || serverKey.interestOps() != SelectionKey.OP_READ ? 0 : SelectionKey.OP_READ;
+    }
+
     private void interest(int clientOps, int serverOps) {
         try {
             clientKey.interestOps(clientOps);
@@ -274,16 +294,23 @@ final class ClientSession {
         onReady();
     }
 
-    /** Hands the session to a new virtual thread once the loop's selector has let its sockets go. */
+    /**
+     * Hands the session to a new virtual thread once the loop's selector has let its sockets go
+     * (a connection borrowed but not used yet is still registered when the loop had kept it).
+     */
     private void leaveLoop(Runnable onThread) {
         onLoop = false;
         SelectionKey server = serverKey;
         serverKey = null;
         if (server != null) server.cancel();
+        SocketChannel notUsed = unsettled == null ? null : unsettled.lease().server().channel();
+        SelectionKey notUsedKey = notUsed == null ? null : loop.keyFor(notUsed);
+        if (notUsedKey != null) notUsedKey.cancel();
         loop.deregister(clientKey, () -> {
             try {
                 channel.configureBlocking(true);
                 if (lease != null && lease.server().channel() != null) lease.server().channel().configureBlocking(true);
+                if (notUsed != null) notUsed.configureBlocking(true);
             } catch (IOException e) {
                 log.debug("client {}: {}", login.peer(), e.toString());
             }
@@ -359,6 +386,7 @@ final class ClientSession {
         }
         while (true) {
             if (releasePending) {
+                if (serverKey != null && keepOnLoop()) continue;
                 if (serverKey != null) return Wait.DETACH_SERVER;
                 if (onLoop && cleanupNeedsQuery()) return Wait.THREAD;
                 releasePending = false;
@@ -594,7 +622,7 @@ final class ClientSession {
         pendingReadOrder = null;
         if (b == null && read && readOrder == null) readOrder = ctx.readOrder(readContext);
         if (b == null && onLoop) {
-            b = ctx.borrowNow(read, readOrder);
+            b = ctx.borrowNow(read, readOrder, loop.shelf());
             if (b != null && b.lease() == null) b = awaitOnLoop(b.server(), read);
             if (b == null) {
                 pendingReadOrder = readOrder;
@@ -674,7 +702,8 @@ final class ClientSession {
         try {
             SocketChannel server = lease.server().channel();
             server.configureBlocking(false);
-            serverKey = loop.register(server, 0, this::onReady);
+            // Read from the start: a connection the loop kept is registered so already, and keeps its registration.
+            serverKey = loop.register(server, SelectionKey.OP_READ, serverReady);
         } catch (IOException e) {
             throw new ServerLost("lost the server connection (" + lease.server().describe() + "): " + e.getMessage());
         }
@@ -920,6 +949,32 @@ final class ClientSession {
         boolean broken = serverMisbehaved;
         serverMisbehaved = false;
         boolean discard = broken || !cleanUp(l.server());
+        endTransaction();
+        giveBack(l, discard, broken ? RetireReason.BROKEN : RetireReason.DIRTY);
+        if (drainRequested) {
+            flushToClient();
+            throw new Drained();
+        }
+    }
+
+    /**
+     * On the loop, at a transaction's end that leaves nothing to clean: the connection stays with
+     * the loop, registered, for its next transaction ({@link LoopShelf}); false when it must go back
+     * to the pool instead.
+     */
+    private boolean keepOnLoop() throws IOException {
+        if (serverMisbehaved || drainRequested || cleanupNeedsQuery() || !lease.keep()) return false;
+        ServerState server = leasedServer;
+        loop.shelf().put(server, lease, serverKey);
+        serverKey = null;
+        releasePending = false;
+        endTransaction();
+        leasedServer = null;
+        server.returned();
+        return true;
+    }
+
+    private void endTransaction() {
         synchronized (leaseLock) {
             lease = null;
             serverBusy = false;
@@ -931,11 +986,6 @@ final class ClientSession {
         leasedServer.breaker().recordSuccess();
         if (leaseIsWrite) readContext.wrote(now);
         moveTo(ClientState.IDLE);
-        giveBack(l, discard, broken ? RetireReason.BROKEN : RetireReason.DIRTY);
-        if (drainRequested) {
-            flushToClient();
-            throw new Drained();
-        }
     }
 
     private static PgError shuttingDown() {

@@ -46,6 +46,7 @@ final class EventLoop implements AutoCloseable {
     /** Work that must wait until cancelled keys are gone from the selector (a channel cannot be made blocking before). */
     private List<Runnable> afterDeregistration = new ArrayList<>();
     private final List<Deadline> deadlines = new ArrayList<>();
+    private final LoopShelf shelf = new LoopShelf(this);
     private long deadlinesCheckedAt = System.nanoTime();
     private volatile boolean closed;
 
@@ -63,6 +64,16 @@ final class EventLoop implements AutoCloseable {
     /** Registers a channel (non-blocking already) with this loop's selector; on the loop's thread only. */
     SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
         return channel.register(selector, ops, handler);
+    }
+
+    /** This channel's registration with this loop, or null. */
+    SelectionKey keyFor(SelectableChannel channel) {
+        return channel.keyFor(selector);
+    }
+
+    /** The server connections this loop keeps between transactions; on the loop's thread only. */
+    LoopShelf shelf() {
+        return shelf;
     }
 
     /**
@@ -84,11 +95,12 @@ final class EventLoop implements AutoCloseable {
         while (!closed) {
             try {
                 if (!tasks.isEmpty()) selector.selectNow();
-                else if (deadlines.isEmpty()) selector.select();
+                else if (deadlines.isEmpty() && shelf.isEmpty()) selector.select();
                 else selector.select(DEADLINE_CHECK_MILLIS);
                 wakeupPending.set(false);
                 handleReady();
                 runTasks();
+                shelf.tend(System.nanoTime());
                 while (!afterDeregistration.isEmpty()) {
                     // Only keys cancelled before this selectNow are gone after it: later ones wait for the next round.
                     List<Runnable> due = afterDeregistration;
@@ -109,6 +121,7 @@ final class EventLoop implements AutoCloseable {
         } catch (IOException ignored) {
             // closing is all that was left
         }
+        shelf.closeAll();
     }
 
     private void checkDeadlines() {

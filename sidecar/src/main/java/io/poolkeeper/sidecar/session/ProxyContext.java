@@ -96,11 +96,11 @@ final class ProxyContext {
 
     /**
      * The same choice of server as {@link #borrow}, for an event loop: a connection that can be
-     * had without waiting; the server chosen with a null lease when it has none idle (the caller
+     * had without waiting (one the loop kept from an earlier transaction first); the server chosen with a null lease when it has none idle (the caller
      * may wait for one on the loop); or null when the careful path is needed (a server in doubt, a
      * breaker not closed, a primary found unreachable), which a thread takes.
      */
-    Borrowed borrowNow(boolean read, List<ServerState> readOrder) {
+    Borrowed borrowNow(boolean read, List<ServerState> readOrder, LoopShelf shelf) {
         ServerState server = null;
         if (read) {
             for (ServerState candidate : readOrder) {
@@ -116,7 +116,8 @@ final class ProxyContext {
         }
         if (server == null || server.breaker().inDoubt()) return null;
         long start = System.nanoTime();
-        Lease lease = server.pool().tryAcquire();
+        Lease lease = shelf.take(server.pool());
+        if (lease == null) lease = server.pool().tryAcquire();
         return lease == null ? new Borrowed(server, null) : lent(server, lease, read, start);
     }
 
