@@ -386,7 +386,8 @@ final class ClientSession {
         }
         while (true) {
             if (releasePending) {
-                if (serverKey != null && keepOnLoop()) continue;
+                // A key already cancelled is on its way off the selector (DETACH_SERVER, and the client spoke meanwhile).
+                if (serverKey != null && serverKey.isValid() && keepOnLoop()) continue;
                 if (serverKey != null) return Wait.DETACH_SERVER;
                 if (onLoop && cleanupNeedsQuery()) return Wait.THREAD;
                 releasePending = false;

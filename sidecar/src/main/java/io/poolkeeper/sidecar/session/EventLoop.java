@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,7 @@ final class EventLoop implements AutoCloseable {
     private List<Runnable> afterDeregistration = new ArrayList<>();
     private final List<Deadline> deadlines = new ArrayList<>();
     private final LoopShelf shelf = new LoopShelf(this);
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private long deadlinesCheckedAt = System.nanoTime();
     private volatile boolean closed;
 
@@ -94,11 +96,12 @@ final class EventLoop implements AutoCloseable {
         LoopThreads.markCurrent();
         while (!closed) {
             try {
-                if (!tasks.isEmpty()) selector.selectNow();
-                else if (deadlines.isEmpty() && shelf.isEmpty()) selector.select();
-                else selector.select(DEADLINE_CHECK_MILLIS);
+                // The action form hands over keys in the order epoll reported them, so no session is
+                // always served last in a busy round (a HashSet's order would pick one), and fills no set.
+                if (!tasks.isEmpty()) selector.selectNow(dispatch);
+                else if (deadlines.isEmpty() && shelf.isEmpty()) selector.select(dispatch);
+                else selector.select(dispatch, DEADLINE_CHECK_MILLIS);
                 wakeupPending.set(false);
-                handleReady();
                 runTasks();
                 shelf.tend(System.nanoTime());
                 while (!afterDeregistration.isEmpty()) {
@@ -132,12 +135,19 @@ final class EventLoop implements AutoCloseable {
         deadlines.removeIf(d -> d.check(now));
     }
 
+    private void dispatch(SelectionKey key) {
+        if (!key.isValid()) return;
+        try {
+            ((Handler) key.attachment()).ready();
+        } catch (RuntimeException | Error e) {
+            log.error("event loop {}: {}", thread.getName(), e.toString(), e);
+        }
+    }
+
     private void handleReady() {
         var keys = selector.selectedKeys();
         if (keys.isEmpty()) return;
-        for (SelectionKey key : keys) {
-            if (key.isValid()) runSafely(((Handler) key.attachment())::ready);
-        }
+        for (SelectionKey key : keys) dispatch(key);
         keys.clear();
     }
 

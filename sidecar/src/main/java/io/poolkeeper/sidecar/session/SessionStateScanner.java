@@ -68,9 +68,9 @@ public final class SessionStateScanner {
     }
 
     /**
-     * The per-query fast path: a single statement (no ';' before its end) whose first word is not
-     * a session keyword and that names no advisory lock is known to change nothing, found without
-     * allocating. Everything else gets the full scan.
+     * The per-query fast path: a single statement (no ';' but one closing the text, as psql and
+     * pgbench send it) whose first word is not a session keyword and that names no advisory lock
+     * is known to change nothing, found without allocating. Everything else gets the full scan.
      */
     private static boolean mayChangeSession(String sql) {
         int n = sql.length();
@@ -80,7 +80,16 @@ public final class SessionStateScanner {
         for (String keyword : SESSION_KEYWORDS) {
             if (sql.regionMatches(true, p, keyword, 0, keyword.length())) return true;
         }
-        return sql.indexOf(';') >= 0 || containsIgnoreCase(sql, p, n, "advisory_lock") || containsIgnoreCase(sql, p, n, "set_config");
+        int semicolon = sql.indexOf(';');
+        return (semicolon >= 0 && !blankFrom(sql, semicolon + 1))
+                || containsIgnoreCase(sql, p, n, "advisory_lock") || containsIgnoreCase(sql, p, n, "set_config");
+    }
+
+    private static boolean blankFrom(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) return false;
+        }
+        return true;
     }
 
     private record StatementEffect(int flags, String setting, List<String> settings) {

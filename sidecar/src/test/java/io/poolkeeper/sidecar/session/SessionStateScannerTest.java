@@ -215,6 +215,15 @@ class SessionStateScannerTest {
         }
 
         @Test
+        void whenOneStatementEndsWithASemicolonThenItIsReadAsOneAndWhatFollowsASemicolonIsStillRead() {
+            assertThat(scan("SELECT abalance FROM pgbench_accounts WHERE aid = 42;")).isEqualTo(Effects.NONE);
+            assertThat(scan("select 1; \n\t")).isEqualTo(Effects.NONE);
+            assertThat(scan("select 1;\nset work_mem = '1MB'").touchedSettings()).containsExactly("work_mem");
+            assertThat(scan("select 'a;b';")).isEqualTo(Effects.NONE);
+            assertThat(scan("select pg_advisory_lock(1);").has(Effects.ADVISORY_LOCK)).isTrue();
+        }
+
+        @Test
         void whenOrdinaryStatementsAreSentThenTheAnswerIsNone() {
             assertThat(scan("select * from settings where name = 'x'; update t set role = 'admin'; insert into listen values (1)"))
                     .isEqualTo(Effects.NONE);
