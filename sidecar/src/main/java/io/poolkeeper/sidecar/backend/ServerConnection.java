@@ -112,8 +112,8 @@ public final class ServerConnection {
         return maxUses > 0 && uses >= maxUses;
     }
 
-    /** True when the next use would be the connection's last ({@code maxUses} 0: no limit). */
-    public boolean nextUseIsLast(int maxUses) {
+    /** True when counting one more use would reach {@code maxUses} ({@link #countUse}; 0: no limit). */
+    public boolean oneMoreUseUsesUp(int maxUses) {
         return maxUses > 0 && uses + 1 >= maxUses;
     }
 

@@ -319,11 +319,11 @@ public final class ServerPool implements AutoCloseable {
      * Lets an event loop keep a connection at a transaction's end for a next one on the same loop,
      * which then costs no HikariCP borrow and return (docs/performance.md). Counts the use and
      * returns true; or returns false, having done nothing, when the connection must go back now:
-     * someone else waits for one, the pool evicted, the next use would be its last, or HikariCP
+     * someone else waits for one, the pool evicted, this use is its last, or HikariCP
      * lent it over {@link #KEEP_NANOS} ago (so its maxLifetime and eviction still reach it soon).
      */
     boolean keep(Lease lease) {
-        if (!mayStillKeep(lease) || System.nanoTime() - lease.lentAtNanos() > KEEP_NANOS || lease.server().nextUseIsLast(maxUses)) {
+        if (!mayStillKeep(lease) || System.nanoTime() - lease.lentAtNanos() > KEEP_NANOS || lease.server().oneMoreUseUsesUp(maxUses)) {
             return false;
         }
         lease.server().countUse(maxUses);

@@ -963,7 +963,7 @@ final class ClientSession {
      * the loop, registered, for its next transaction ({@link LoopShelf}); false when it must go back
      * to the pool instead.
      */
-    private boolean keepOnLoop() throws IOException {
+    private boolean keepOnLoop() {
         if (serverMisbehaved || drainRequested || cleanupNeedsQuery() || !lease.keep()) return false;
         ServerState server = leasedServer;
         loop.shelf().put(server, lease, serverKey);

@@ -96,9 +96,10 @@ final class ProxyContext {
 
     /**
      * The same choice of server as {@link #borrow}, for an event loop: a connection that can be
-     * had without waiting (one the loop kept from an earlier transaction first); the server chosen with a null lease when it has none idle (the caller
-     * may wait for one on the loop); or null when the careful path is needed (a server in doubt, a
-     * breaker not closed, a primary found unreachable), which a thread takes.
+     * had without waiting (first one the loop kept from an earlier transaction); the server chosen
+     * with a null lease when it has none idle (the caller may wait for one on the loop); or null
+     * when the careful path is needed (a server in doubt, a breaker not closed, a primary found
+     * unreachable), which a thread takes.
      */
     Borrowed borrowNow(boolean read, List<ServerState> readOrder, LoopShelf shelf) {
         ServerState server = null;
