@@ -6,6 +6,7 @@ import io.poolkeeper.sidecar.admin.RetireReason;
 import io.poolkeeper.sidecar.backend.Lease;
 import io.poolkeeper.sidecar.backend.ServerPool;
 import io.poolkeeper.sidecar.backend.ServerConnection;
+import io.poolkeeper.sidecar.health.ProbeResult;
 import io.poolkeeper.sidecar.health.ServerState;
 import io.poolkeeper.sidecar.protocol.ErrorFields;
 import io.poolkeeper.sidecar.protocol.FrameReader;
@@ -650,6 +651,7 @@ final class ClientSession {
         if (!borrowed.passesDueValidation()) {
             borrowed.discard();
             server.returned();
+            server.breaker().recordFailure();
             server.metrics().retired(RetireReason.BROKEN);
             return borrowServer(extendedMessage, routingSql);
         }
@@ -1199,11 +1201,19 @@ final class ClientSession {
             if (state.compareAndSet(WAITING, OVER)) loop.execute(() -> leaveLoop(ClientSession.this::runOnThread));
         }
 
+        /** The server failed lately, its probe cannot reach it, or (for a write) it is no longer the primary. */
+        private boolean serverInDoubt() {
+            ProbeResult probe = server.lastProbe();
+            return server.breaker().inDoubt() || (probe != null && !probe.reachable())
+                    || (!read && server != ctx.routes().topology().primary());
+        }
+
         @Override
         public boolean check(long nowNanos) {
             if (state.get() != WAITING) return true;
-            if (nowNanos < deadlineNanos && server.pool().loopWaitIsStale()) {
-                // A connection came back idle without being handed over, or the server left: a thread borrows instead.
+            if (nowNanos < deadlineNanos && (server.pool().loopWaitIsStale() || serverInDoubt())) {
+                // A connection came back idle without being handed over, the server left, or it may
+                // no longer serve this wait: a thread borrows instead, asking the topology again.
                 if (server.pool().stopWaiting(this)) retry();
                 return true;
             }

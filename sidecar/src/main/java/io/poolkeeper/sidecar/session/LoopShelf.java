@@ -137,11 +137,18 @@ final class LoopShelf {
             this.since = since;
         }
 
-        /** Nothing was asked of the server, yet it spoke or hung up: the connection cannot be trusted with a next transaction. */
+        /**
+         * Nothing was asked of the server, yet it spoke or hung up: the connection cannot be
+         * trusted with a next transaction, and the server may be going away. It puts the server's
+         * breaker in doubt, so the next borrow takes the careful path (which follows a promotion)
+         * rather than waiting on a pool that may be dead; once only, so that a server ending all
+         * its idle connections at once does not open the breaker by itself.
+         */
         @Override
         public void ready() {
             if (!shelves.get(lease.pool()).remove(this)) return;
             log.debug("{} spoke while kept idle; discarding it", lease.server().describe());
+            if (!server.breaker().inDoubt()) server.breaker().recordFailure();
             giveBack(this, true);
             server.metrics().retired(RetireReason.BROKEN);
             Events.remove(server.endpoint(), RetireReason.BROKEN.tagValue());

@@ -21,6 +21,8 @@ import java.util.Map;
 final class ProxyContext {
     /** How long a write waits on a primary in doubt before asking the topology again (HikariCP's shortest wait). */
     private static final long IN_DOUBT_SLICE_MILLIS = 250;
+    /** The same while the primary looks well: long enough that a busy pool's waiters rarely re-queue. */
+    private static final long HEALTHY_SLICE_MILLIS = 1000;
 
     /** A borrowed connection and the server it belongs to. */
     record Borrowed(ServerState server, Lease lease) {}
@@ -144,7 +146,7 @@ final class ProxyContext {
         for (ServerState server : readOrder) {
             if (!server.breaker().allowRequest()) continue;
             try {
-                return borrowFrom(server, config.pool().acquireTimeout().toMillis());
+                return borrowFrom(server, config.pool().acquireTimeout().toMillis(), System.nanoTime(), true);
             } catch (PgError e) {
                 if (!SqlState.CONNECTION_FAILURE.equals(e.sqlState())) throw e;
                 last = e;
@@ -156,21 +158,27 @@ final class ProxyContext {
     }
 
     /**
-     * A write waits for the primary up to the acquire timeout; while the primary is in doubt it
-     * waits in short slices and asks the topology again after each, so a write waiting on a dead
-     * primary moves to a newly promoted one as soon as the probes find it, and fails fast once the
-     * probes say the primary is unreachable.
+     * A write waits for the primary up to the acquire timeout, in slices, asking the topology
+     * again after each: short ones while the primary is in doubt, a second otherwise (a primary
+     * that looked well may die while its pool is waited on). So a write waiting on a dead primary
+     * moves to a newly promoted one as soon as the probes find it, and fails fast once the probes
+     * say the primary is unreachable.
      */
     private Borrowed borrowForWrite() throws PgError {
-        long deadline = System.nanoTime() + config.pool().acquireTimeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + config.pool().acquireTimeout().toNanos();
         while (true) {
             ServerState primary = writableServer();
             long remainingMillis = (deadline - System.nanoTime()) / 1_000_000;
             boolean inDoubt = primary.breaker().inDoubt();
+            long slice = Math.min(inDoubt ? IN_DOUBT_SLICE_MILLIS : HEALTHY_SLICE_MILLIS, remainingMillis);
+            boolean last = slice >= remainingMillis;
             try {
-                return borrowFrom(primary, inDoubt ? Math.min(IN_DOUBT_SLICE_MILLIS, remainingMillis) : remainingMillis);
+                return borrowFrom(primary, slice, start, last);
             } catch (PgError e) {
-                if (!inDoubt || System.nanoTime() >= deadline) throw e;
+                boolean timedOut = SqlState.TOO_MANY_CONNECTIONS.equals(e.sqlState());
+                if (last && timedOut) throw primary.pool().waitedTooLong((System.nanoTime() - start) / 1_000_000);
+                if (last || (!inDoubt && !timedOut)) throw e;
             }
         }
     }
@@ -192,19 +200,22 @@ final class ProxyContext {
                 + " is open after repeated connection failures; next trial in " + b.secondsUntilTrial() + " s");
     }
 
-    private Borrowed borrowFrom(ServerState server, long timeoutMillis) throws PgError {
-        long start = System.nanoTime();
+    /**
+     * One wait in {@code server}'s pool, part of a wait that began at {@code waitStartNanos}; a
+     * timeout is metered only for the wait's last part, so a wait in slices counts once.
+     */
+    private Borrowed borrowFrom(ServerState server, long timeoutMillis, long waitStartNanos, boolean lastPart) throws PgError {
         try {
             Lease lease = server.pool().acquire(timeoutMillis);
-            server.metrics().acquired(System.nanoTime() - start);
+            server.metrics().acquired(System.nanoTime() - waitStartNanos);
             server.lent();
             return new Borrowed(server, lease);
         } catch (PgError e) {
             if (SqlState.CONNECTION_FAILURE.equals(e.sqlState())) {
                 server.breaker().recordFailure();
                 metrics.connectFailed();
-            } else {
-                server.metrics().acquireTimedOut(System.nanoTime() - start);
+            } else if (lastPart) {
+                server.metrics().acquireTimedOut(System.nanoTime() - waitStartNanos);
             }
             throw e;
         }
