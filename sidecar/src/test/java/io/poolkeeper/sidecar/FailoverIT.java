@@ -84,13 +84,9 @@ class FailoverIT {
     @Test
     void whenThePrimaryDiesWhileTheLoopKeepsItsConnectionThenTheNextWriteFollowsThePromotion() throws Exception {
         for (int round = 1; round <= 3; round++) {
-            try (LocalPostgres pg = LocalPostgres.start(LocalPostgres.Options.defaults().withReplicas(1))) {
+            try (LocalPostgres pg = primaryAndReplicaWithLedger()) {
                 LocalServer oldPrimary = pg.primary();
                 LocalServer promoted = pg.replicas().get(0);
-                try (Connection c = oldPrimary.connect("app")) {
-                    exec(c, "create table ledger (id bigint primary key)");
-                }
-                pg.awaitReplicasCaughtUp();
                 // The default probe interval, as in the bench: the kill goes unseen by the probes for longer.
                 try (RunningSidecar proxy = RunningSidecar.start(oldPrimary, "replicas:\n" + replicaLine(pg, 0)
                         + "probe: {interval: " + DEFAULT_PROBE_MILLIS + "ms}\npool: {acquireTimeout: 60s}\n")) {
@@ -120,13 +116,9 @@ class FailoverIT {
      */
     @Test
     void whenReplicationIsAsynchronousThenOnlyCommitsAcknowledgedBeforeTheKillCanBeLost() throws Exception {
-        try (LocalPostgres pg = LocalPostgres.start(LocalPostgres.Options.defaults().withReplicas(1))) {
+        try (LocalPostgres pg = primaryAndReplicaWithLedger()) {
             LocalServer oldPrimary = pg.primary();
             LocalServer promoted = pg.replicas().get(0);
-            try (Connection c = oldPrimary.connect("app")) {
-                exec(c, "create table ledger (id bigint primary key)");
-            }
-            pg.awaitReplicasCaughtUp();
             try (RunningSidecar proxy = RunningSidecar.start(oldPrimary, "replicas:\n" + replicaLine(pg, 0)
                     + "probe: {interval: " + PROBE_MILLIS + "ms, timeout: 1s}\n")) {
                 ReadWriteRoutingIT.awaitRoles(proxy, 1);
@@ -194,6 +186,19 @@ class FailoverIT {
     /** 08xxx from the sidecar, or 57P01-57P03 that a dying server sends itself and the sidecar passes on. */
     static void isConnectionLoss(String sqlState) {
         assertThat(sqlState).matches("08...|57P0[123]");
+    }
+
+    /** A primary with the writers' table, and one replica that has caught up with it. */
+    private static LocalPostgres primaryAndReplicaWithLedger() throws SQLException {
+        LocalPostgres pg = LocalPostgres.start(LocalPostgres.Options.defaults().withReplicas(1));
+        try (Connection c = pg.primary().connect("app")) {
+            exec(c, "create table ledger (id bigint primary key)");
+            pg.awaitReplicasCaughtUp();
+        } catch (SQLException | RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+        return pg;
     }
 
     /**
